@@ -1,0 +1,45 @@
+# Two-tier partner commission warehouse. `make run` builds the sample, `make test` checks it.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DATA_DIR ?= data
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: install run test lint format dev generate clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	@touch $@
+
+## run: sample logs (if none) → every asset for every log date → publish data/marts.duckdb
+run: install
+	@if [ ! -d "$(DATA_DIR)/raw" ]; then \
+		$(PY) -m dagster_project generate --data-dir "$(DATA_DIR)" --profile small; fi
+	$(PY) -m dagster_project run --data-dir "$(DATA_DIR)"
+
+## test: the whole suite (what .ci/run calls)
+test: install
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	cd dbt && ../$(VENV)/bin/sqlfluff lint models macros tests
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## dev: the Dagster UI on the same instance the run command records runs in
+dev: install
+	DAGSTER_HOME="$(abspath $(DATA_DIR))/.dagster" PARTNER_DATA_DIR="$(abspath $(DATA_DIR))" \
+		$(VENV)/bin/dagster dev
+
+clean:
+	rm -rf $(DATA_DIR)/raw $(DATA_DIR)/warehouse.duckdb* $(DATA_DIR)/marts.duckdb $(DATA_DIR)/.dagster dbt/target

@@ -1,0 +1,63 @@
+"""The dbt project as Dagster assets: staging → intermediate → marts (and audit, seeds).
+
+dbt data tests become asset checks. One `dbt build` per run; the incremental models
+reprocess only the log dates loaded since dbt last ran (`raw._file_loads.transformed`).
+"""
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_duckdb import DuckDBResource
+
+from ..dbt_vars import dbt_vars_arg, dbt_vars_for_log_dates
+from ..partitions import WAREHOUSE_POOL
+from ..paths import warehouse_path
+from ..progress import report
+from ..raw_loading import ensure_raw_schema, mark_transformed, pending_log_dates
+from ..resources import DataDir, dbt_project
+
+class Translator(DagsterDbtTranslator):
+    """Models are keyed `<schema>/<name>` (e.g. `marts/fct_commissions`), grouped by folder."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        schema = dbt_resource_props.get("config", {}).get("schema") or "main"
+        return dg.AssetKey([schema, dbt_resource_props["alias"] or dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return dbt_resource_props.get("config", {}).get("schema") or "dbt"
+
+translator = Translator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=translator,
+    pool=WAREHOUSE_POOL,
+)
+def dbt_models(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: DuckDBResource,
+    data_dir: DataDir,
+):
+    with warehouse.get_connection() as con:
+        ensure_raw_schema(con)
+        pending = pending_log_dates(con)
+    report(context, f"[dbt] build: {len(pending)} log date(s) to transform")
+    # dbt runs as a subprocess; its profile reads the warehouse path from this variable.
+    os.environ["WAREHOUSE_PATH"] = str(warehouse_path(data_dir.root))
+    invocation = dbt.cli(["build", *dbt_vars_arg(dbt_vars_for_log_dates(pending))], context=context)
+    done = 0
+    for event in invocation.stream():
+        done += 1
+        key = getattr(event, "asset_key", None)
+        name = "/".join(key.path) if key else type(event).__name__
+        report(context, f"[dbt] {done} done: {name}")
+        yield event
+    with warehouse.get_connection() as con:
+        mark_transformed(con, pending)

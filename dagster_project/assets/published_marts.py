@@ -1,0 +1,30 @@
+"""`marts.duckdb`: the marts, published for BI tools after a successful build."""
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from ..partitions import WAREHOUSE_POOL
+from ..paths import published_marts_path
+from ..progress import report
+from ..publish import publish_marts
+from ..resources import DataDir
+from .dbt_models import dbt_models
+
+MART_KEYS = [key for key in dbt_models.keys if key.path[0] == "marts"]
+
+@dg.asset(
+    key=dg.AssetKey(["published", "marts_duckdb"]),
+    group_name="published",
+    deps=MART_KEYS,
+    pool=WAREHOUSE_POOL,
+    kinds={"duckdb"},
+    description="The `marts` schema copied to `<data dir>/marts.duckdb`, replaced atomically.",
+)
+def published_marts(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, data_dir: DataDir
+) -> dg.MaterializeResult:
+    target = published_marts_path(data_dir.root)
+    with warehouse.get_connection() as con:
+        counts = publish_marts(con, target)
+    report(context, f"[publish] {target}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
+    return dg.MaterializeResult(metadata={"path": str(target), **{f"rows_{t}": n for t, n in counts.items()}})

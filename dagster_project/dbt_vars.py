@@ -1,0 +1,19 @@
+"""dbt vars for a run, built by small pure functions (unit-tested)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+
+def dbt_vars_for_log_dates(log_dates: list[str]) -> dict[str, object]:
+    """`{"log_dates": [...]}`: the log dates the incremental models reprocess.
+
+    Each value is re-formatted from a parsed date, so nothing but `YYYY-MM-DD` strings ever
+    reaches SQL (the list is rendered into the incremental filter by dbt).
+    """
+    return {"log_dates": sorted({date.fromisoformat(d).isoformat() for d in log_dates})}
+
+
+def dbt_vars_arg(vars_: dict[str, object]) -> list[str]:
+    return ["--vars", json.dumps(vars_, sort_keys=True)]

@@ -1,0 +1,39 @@
+"""Resources: the data directory, the warehouse connection, the dbt CLI."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, DbtProject
+from dagster_duckdb import DuckDBResource
+
+from .paths import DBT_PROJECT_DIR, data_dir_from_env, warehouse_path
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def venv_dbt_executable() -> str:
+    """The `dbt` next to this interpreter (dagster-dbt does not install dbt itself)."""
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+class DataDir(dg.ConfigurableResource):
+    """The data directory: raw logs under `raw/`, `warehouse.duckdb`, `marts.duckdb`."""
+
+    path: str
+
+    @property
+    def root(self) -> Path:
+        return Path(self.path)
+
+
+def build_resources(data_dir: Path | None = None) -> dict[str, object]:
+    data_dir = (data_dir or data_dir_from_env()).resolve()
+    return {
+        "data_dir": DataDir(path=str(data_dir)),
+        "warehouse": DuckDBResource(database=str(warehouse_path(data_dir))),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=venv_dbt_executable()),
+    }
