@@ -1,0 +1,33 @@
+"""Shared fixtures. dbt's manifest is built once per session (prepare_if_dev does not run here)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    from dagster_project.run_command import prepare_dbt_manifest
+    from dagster_project.resources import dbt_project
+
+    prepare_dbt_manifest()
+    return dbt_project.manifest_path
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+    """Run `python -m dagster_project ...` as users do; return the CompletedProcess."""
+    return subprocess.run(
+        [sys.executable, "-m", "dagster_project", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or REPO_ROOT,
+        env={**os.environ, **(env or {})},
+    )
