@@ -1,0 +1,284 @@
+"""Golden end-to-end scenario: ~40 hand-made log lines through `python -m dagster_project run`.
+
+Every expected figure below was worked out by hand from SPEC §3 (rates: affiliate 20 %,
+solution 25 %, tier 2 5 %; window 120 days; FX max age 7 days; holding 30 days).
+
+Partners
+  P1 affiliate 01-01, root.
+  P2 solution  01-02, ref_partner_id=P1                    -> recruiter P1 (parameter)
+  P3 affiliate 01-03, click by P2 on its visitor           -> recruiter P2 (cookie)
+  P4 affiliate 01-04, ref_partner_id=P4 (itself)           -> self-referral, root
+  P5 affiliate 01-04, ref=P1 but same email_hash as P1     -> self-referral skipped,
+                      then P2's click                      -> recruiter P2 (cookie)
+  P2 signs up again on 01-20 with ref=P3: ignored (earliest signup wins).
+  Status: P2 suspended 01-20 .. active again 02-10; P1 terminated 02-20.
+Customers
+  C1 ref_partner_id=P3 and a click by P1                   -> P3 (parameter beats cookie)
+  C2 clicks by P1 (08:00) then P2 (12:00)                  -> P2 (latest click wins)
+  C3 only click exactly 120 days before signup             -> unattributed (window edge)
+  C4 only click by P5 one day before P5 existed            -> unattributed
+Sales (USD unless said; EUR 1.1 on 01-14, 1.2 on 02-01; GBP 1.3 on 02-20 only)
+  S1  C1 charge 100.00 01-10      P3 t1 20.00   P2 t2 5.00
+  S2  C2 charge 10.1 (number) 01-10  P2 t1 2.53 (2.525)   P1 t2 0.51 (0.505)
+  S3  C1 charge EUR 50 01-15 -> 55.00 (rate of 01-14)   P3 t1 11.00   P2 t2 2.75
+  S4  refund of S3, EUR 20 on 02-01 at S3's rate 1.1 -> -22.00   P3 -4.40   P2 -1.10
+  S5  C1 charge 40.00 01-25       P3 t1 8.00    P2 suspended: no t2
+  S6  chargeback of S5, 40.00 02-15   P3 -8.00  (no t2 clawback: none was paid)
+  S7  C2 charge 20.00 01-25       P2 suspended: no t1   P1 t2 1.00
+  S8  C2 charge 30.00 02-25       P2 t1 7.50    P1 terminated: no t2
+  S9  C1 charge GBP 10 02-28      rate 8 days old: no USD value, no commission
+  S10 refund of unknown S999      orphan: no commission, reported in audit
+  S11 C3 charge 10.00             unattributed customer: nothing
+  S12 C9 charge 10.00             no known signup: nothing
+  S1 is delivered twice (a duplicate); 4 lines are malformed and rejected.
+"Now" = last log date 2026-03-10: lines sold on or before 02-08 are payable (S6 and S8 pending).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import run_cli
+
+D = Decimal
+
+
+def write_feed(data_dir: Path, feed: str, log_date: str, lines: list) -> None:
+    path = data_dir / "raw" / feed / f"{log_date}.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines)
+    path.write_text(text + "\n")
+
+
+def partner(sid, ts, account, program, ref=None, visitor=None, email=None):
+    return {
+        "signup_id": sid, "ts": ts, "kind": "partner", "account_id": account, "program": program,
+        "ref_partner_id": ref, "visitor_id": visitor, "email_hash": email,
+    }  # fmt: skip
+
+
+def customer(sid, ts, account, ref=None, visitor=None, email=None):
+    return {
+        "signup_id": sid, "ts": ts, "kind": "customer", "account_id": account,
+        "ref_partner_id": ref, "visitor_id": visitor, "email_hash": email,
+    }  # fmt: skip
+
+
+def click(cid, ts, partner_id, visitor, landing="product"):
+    return {"click_id": cid, "ts": ts, "partner_id": partner_id, "visitor_id": visitor,
+            "landing": landing, "url": f"https://example.com/?ref={partner_id}"}  # fmt: skip
+
+
+def sale(sid, ts, cust, kind, amount, currency="USD", refers_to=None):
+    line = {"sale_id": sid, "ts": ts, "customer_id": cust, "type": kind, "amount": amount,
+            "currency": currency}  # fmt: skip
+    if refers_to:
+        line["refers_to"] = refers_to
+    return line
+
+
+def status(eid, ts, partner_id, value):
+    return {"event_id": eid, "ts": ts, "partner_id": partner_id, "status": value}
+
+
+@pytest.fixture(scope="module")
+def golden(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("golden")
+    write_feed(d, "clicks", "2025-09-09", [click("k1", "2025-09-07T00:00:00Z", "P1", "vc3")])
+    write_feed(d, "clicks", "2026-01-05", [
+        click("k2", "2026-01-03T09:00:00Z", "P2", "v3", "partner_program"),
+        click("k3", "2026-01-03T12:00:00Z", "P2", "v5", "partner_program"),
+        click("k4", "2026-01-04T08:00:00Z", "P1", "vc1"),
+        click("k5", "2026-01-05T08:00:00Z", "P1", "vc2"),
+        click("k6", "2026-01-05T12:00:00Z", "P2", "vc2"),
+        click("k7", "2026-01-03T15:00:00Z", "P5", "vc4"),
+        '{"click_id": "k8", "ts": "2026-01-05T00:00:00Z"',
+    ])  # fmt: skip
+    write_feed(d, "signups", "2026-01-05", [
+        partner("s1", "2026-01-01T00:00:00Z", "P1", "affiliate", email="e1"),
+        partner("s2", "2026-01-02T10:00:00+02:00", "P2", "solution", ref="P1", email="e2"),
+        partner("s3", "2026-01-03T10:00:00Z", "P3", "affiliate", visitor="v3", email="e3"),
+        partner("s4", "2026-01-04T09:00:00Z", "P4", "affiliate", ref="P4", email="e4"),
+        partner("s5", "2026-01-04T10:00:00Z", "P5", "affiliate", ref="P1", visitor="v5", email="e1"),
+        customer("c1", "2026-01-05T10:00:00Z", "C1", ref="P3", visitor="vc1"),
+    ])  # fmt: skip
+    write_feed(d, "signups", "2026-01-08", [
+        customer("c2", "2026-01-06T10:00:00Z", "C2", visitor="vc2"),
+        customer("c3", "2026-01-05T00:00:00Z", "C3", visitor="vc3"),
+        customer("c4", "2026-01-08T10:00:00Z", "C4", visitor="vc4"),
+    ])  # fmt: skip
+    write_feed(
+        d,
+        "signups",
+        "2026-01-21",
+        [
+            partner("s2b", "2026-01-20T00:00:00Z", "P2", "affiliate", ref="P3", email="e2"),
+        ],
+    )
+    write_feed(
+        d,
+        "fx_rates",
+        "2026-01-15",
+        [
+            {"date": "2026-01-14", "currency": "EUR", "usd_per_unit": "1.1"},
+        ],
+    )
+    write_feed(d, "fx_rates", "2026-02-21", [
+        {"date": "2026-02-01", "currency": "EUR", "usd_per_unit": 1.2},
+        {"date": "2026-02-20", "currency": "GBP", "usd_per_unit": "1.3"},
+    ])  # fmt: skip
+    write_feed(d, "sales", "2026-01-15", [
+        sale("S1", "2026-01-10T09:00:00Z", "C1", "charge", "100.00"),
+        sale("S2", "2026-01-10T10:00:00Z", "C2", "charge", 10.1),
+        sale("S3", "2026-01-15T10:00:00Z", "C1", "charge", "50", "EUR"),
+    ])  # fmt: skip
+    write_feed(d, "sales", "2026-02-20", [
+        sale("S4", "2026-02-01T10:00:00Z", "C1", "refund", "20.00", "EUR", refers_to="S3"),
+        sale("S5", "2026-01-25T12:00:00Z", "C1", "charge", 40),
+        sale("S7", "2026-01-25T12:00:00Z", "C2", "charge", "20.00"),
+        sale("S6", "2026-02-15T10:00:00Z", "C1", "chargeback", "40.00", refers_to="S5"),
+        sale("S1", "2026-01-10T09:00:00Z", "C1", "charge", "100.00"),
+    ])  # fmt: skip
+    write_feed(d, "sales", "2026-03-10", [
+        sale("S8", "2026-02-25T10:00:00Z", "C2", "charge", "30.00"),
+        sale("S9", "2026-02-28T10:00:00Z", "C1", "charge", "10.00", "GBP"),
+        sale("S10", "2026-03-01T10:00:00Z", "C1", "refund", "5.00", refers_to="S999"),
+        sale("S11", "2026-03-01T10:00:00Z", "C3", "charge", "10.00"),
+        sale("S12", "2026-03-01T10:00:00Z", "C9", "charge", "10.00"),
+        "this is not json",
+        sale("S13", "2026-03-01T10:00:00Z", "C1", "charge", "0"),
+        {"sale_id": "S14", "ts": "2026-03-01T10:00:00Z", "customer_id": "C1", "type": "charge",
+         "amount": "5.00"},
+    ])  # fmt: skip
+    write_feed(d, "partner_status", "2026-02-21", [
+        status("e1", "2026-01-20T00:00:00Z", "P2", "suspended"),
+        status("e2", "2026-02-10T00:00:00Z", "P2", "active"),
+        status("e3", "2026-02-20T00:00:00Z", "P1", "terminated"),
+    ])  # fmt: skip
+    done = run_cli("run", "--data-dir", str(d))
+    assert done.returncode == 0, done.stdout + done.stderr
+    return d
+
+
+def query(path: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_tier_totals_per_partner(golden):
+    rows = query(
+        golden / "marts.duckdb",
+        "SELECT partner_id, tier, sum(commission_usd) FROM marts.fct_commissions"
+        " GROUP BY ALL ORDER BY ALL",
+    )
+    assert rows == [
+        ("P1", 2, D("1.51")),
+        ("P2", 1, D("10.03")),
+        ("P2", 2, D("6.65")),
+        ("P3", 1, D("26.60")),
+    ]
+
+
+def test_commission_lines(golden):
+    rows = query(
+        golden / "marts.duckdb",
+        "SELECT sale_id, partner_id, tier, source_partner_id, amount_usd, rate, commission_usd,"
+        " status FROM marts.fct_commissions ORDER BY sale_id, tier",
+    )
+    assert rows == [
+        ("S1", "P3", 1, "P3", D("100.00"), D("0.20"), D("20.00"), "payable"),
+        ("S1", "P2", 2, "P3", D("100.00"), D("0.05"), D("5.00"), "payable"),
+        ("S2", "P2", 1, "P2", D("10.10"), D("0.25"), D("2.53"), "payable"),
+        ("S2", "P1", 2, "P2", D("10.10"), D("0.05"), D("0.51"), "payable"),
+        ("S3", "P3", 1, "P3", D("55.00"), D("0.20"), D("11.00"), "payable"),
+        ("S3", "P2", 2, "P3", D("55.00"), D("0.05"), D("2.75"), "payable"),
+        ("S4", "P3", 1, "P3", D("-22.00"), D("0.20"), D("-4.40"), "payable"),
+        ("S4", "P2", 2, "P3", D("-22.00"), D("0.05"), D("-1.10"), "payable"),
+        ("S5", "P3", 1, "P3", D("40.00"), D("0.20"), D("8.00"), "payable"),
+        ("S6", "P3", 1, "P3", D("-40.00"), D("0.20"), D("-8.00"), "pending"),
+        ("S7", "P1", 2, "P2", D("20.00"), D("0.05"), D("1.00"), "payable"),
+        ("S8", "P2", 1, "P2", D("30.00"), D("0.25"), D("7.50"), "pending"),
+    ]
+
+
+def test_recruiters_and_tree(golden):
+    rows = query(
+        golden / "marts.duckdb",
+        "SELECT partner_id, program, recruiter_partner_id, recruiter_attribution, depth,"
+        " root_partner_id, current_status, direct_recruits, referred_customers"
+        " FROM marts.dim_partners ORDER BY partner_id",
+    )
+    assert rows == [
+        ("P1", "affiliate", None, None, 0, "P1", "terminated", 1, 0),
+        ("P2", "solution", "P1", "parameter", 1, "P1", "active", 2, 1),
+        ("P3", "affiliate", "P2", "cookie", 2, "P1", "active", 0, 1),
+        ("P4", "affiliate", None, None, 0, "P4", "active", 0, 0),
+        ("P5", "affiliate", "P2", "cookie", 2, "P1", "active", 0, 0),
+    ]
+
+
+def test_customer_attribution(golden):
+    rows = query(
+        golden / "marts.duckdb",
+        "SELECT customer_id, partner_id, attribution, click_id FROM marts.dim_customers"
+        " ORDER BY customer_id",
+    )
+    assert rows == [
+        ("C1", "P3", "parameter", None),
+        ("C2", "P2", "cookie", "k6"),
+        ("C3", None, None, None),
+        ("C4", None, None, None),
+    ]
+
+
+def test_sales_in_usd(golden):
+    rows = query(
+        golden / "marts.duckdb",
+        "SELECT sale_id, amount, amount_usd, fx_rate FROM marts.fct_sales ORDER BY sale_id",
+    )
+    by_id = {r[0]: r[1:] for r in rows}
+    assert len(rows) == 12  # S1..S12: the duplicate S1 and the rejected lines are not sales
+    assert by_id["S2"][:2] == (D("10.1000"), D("10.10"))
+    assert by_id["S3"][1:] == (D("55.00"), D("1.1"))
+    assert by_id["S4"][1:] == (D("-22.00"), D("1.1"))  # the charge's rate, not 02-01's 1.2
+    assert by_id["S9"][1:] == (None, None)  # GBP rate 8 days old
+
+
+def test_second_tier_lifetime(golden):
+    rows = query(
+        golden / "marts.duckdb",
+        "SELECT recruiter_partner_id, recruit_partner_id, sales_count, sales_usd, commission_usd"
+        " FROM marts.second_tier_lifetime ORDER BY ALL",
+    )
+    assert rows == [
+        ("P1", "P2", 2, D("30.10"), D("1.51")),
+        ("P2", "P3", 3, D("133.00"), D("6.65")),
+        ("P2", "P5", 0, D("0.00"), D("0.00")),
+    ]
+
+
+def test_monthly_statement_of_p3(golden):
+    rows = query(
+        golden / "marts.duckdb",
+        "SELECT strftime(month, '%Y-%m'), tier1_usd, tier2_usd, clawback_usd, total_usd,"
+        " payable_usd, pending_usd FROM marts.partner_monthly_statement"
+        " WHERE partner_id = 'P3' ORDER BY month",
+    )
+    assert rows == [
+        ("2026-01", D("39.00"), D("0.00"), D("0.00"), D("39.00"), D("39.00"), D("0.00")),
+        ("2026-02", D("0.00"), D("0.00"), D("-12.40"), D("-12.40"), D("-4.40"), D("-8.00")),
+    ]
+
+
+def test_rejected_duplicates_and_orphans_are_reported(golden):
+    warehouse = golden / "warehouse.duckdb"
+    rejected = query(warehouse, "SELECT feed, line_number FROM audit.rejected_events ORDER BY ALL")
+    assert rejected == [("clicks", 7), ("sales", 6), ("sales", 7), ("sales", 8)]
+    assert query(warehouse, "SELECT count(*) FROM audit.duplicate_events") == [(1,)]
+    orphans = query(warehouse, "SELECT sale_id FROM audit.orphan_reversals")
+    assert orphans == [("S10",)]
