@@ -104,7 +104,7 @@ def golden(tmp_path_factory) -> Path:
         partner("s2", "2026-01-02T10:00:00+02:00", "P2", "solution", ref="P1", email="e2"),
         partner("s3", "2026-01-03T10:00:00Z", "P3", "affiliate", visitor="v3", email="e3"),
         partner("s4", "2026-01-04T09:00:00Z", "P4", "affiliate", ref="P4", email="e4"),
-        partner("s5", "2026-01-04T10:00:00Z", "P5", "affiliate", ref="P1", visitor="v5", email="e1"),
+        partner("s5", "2026-01-04T10:00:00Z", "P5", "affiliate", "P1", "v5", "e1"),
         customer("c1", "2026-01-05T10:00:00Z", "C1", ref="P3", visitor="vc1"),
     ])  # fmt: skip
     write_feed(d, "signups", "2026-01-08", [
