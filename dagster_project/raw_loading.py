@@ -148,7 +148,6 @@ def pending_log_dates(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def mark_transformed(con: duckdb.DuckDBPyConnection, log_dates: list[str]) -> None:
     con.execute(
-        "UPDATE raw._file_loads SET transformed = true"
-        " WHERE list_contains(?::DATE[], log_date)",
+        "UPDATE raw._file_loads SET transformed = true WHERE list_contains(?::DATE[], log_date)",
         [log_dates],
     )

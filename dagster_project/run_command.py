@@ -24,7 +24,7 @@ class RunError(RuntimeError):
 def warehouse_lock(data_dir: Path):
     """Hold an exclusive lock on the data directory's warehouse for the whole run."""
     lock_path = data_dir / LOCK_NAME
-    fh = open(lock_path, "a+")
+    fh = open(lock_path, "a+")  # noqa: SIM115 - held open for the whole run
     try:
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -50,10 +50,15 @@ def prepare_dbt_manifest() -> None:
     from .resources import dbt_project, venv_dbt_executable
 
     command = [
-        venv_dbt_executable(), "parse", "--quiet",
-        "--project-dir", str(dbt_project.project_dir),
-        "--profiles-dir", str(dbt_project.profiles_dir),
-        "--target-path", str(dbt_project.target_path),
+        venv_dbt_executable(),
+        "parse",
+        "--quiet",
+        "--project-dir",
+        str(dbt_project.project_dir),
+        "--profiles-dir",
+        str(dbt_project.profiles_dir),
+        "--target-path",
+        str(dbt_project.target_path),
     ]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
@@ -80,7 +85,9 @@ def run_pipeline(data_dir: Path) -> dict[str, int]:
         raise RunError(str(exc)) from None
     keys = log_dates(files)
     if not keys:
-        raise RunError(f"no log files under {data_dir / 'raw'} (expected raw/<feed>/YYYY-MM-DD.jsonl)")
+        raise RunError(
+            f"no log files under {data_dir / 'raw'} (expected raw/<feed>/YYYY-MM-DD.jsonl)"
+        )
     _say(f"[run] {data_dir}: {len(files)} files, {len(keys)} log dates ({keys[0]} .. {keys[-1]})")
 
     with warehouse_lock(data_dir):

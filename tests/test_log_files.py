@@ -11,7 +11,14 @@ def test_parse_log_date_accepts_plain_and_gzip():
 
 
 @pytest.mark.parametrize(
-    "name", ["2026-02-30.jsonl", "2026-1-31.jsonl", "2026-01-31.json", "clicks.jsonl", "2026-01-31.jsonl.zip"]
+    "name",
+    [
+        "2026-02-30.jsonl",
+        "2026-1-31.jsonl",
+        "2026-01-31.json",
+        "clicks.jsonl",
+        "2026-01-31.jsonl.zip",
+    ],
 )
 def test_parse_log_date_rejects_and_names_the_file(name):
     with pytest.raises(LogFileError, match=name.replace(".", r"\.")):

@@ -11,7 +11,9 @@ from dagster_project.publish import publish_marts
 def test_publish_copies_marts_and_replaces_the_old_file(tmp_path):
     warehouse = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
     warehouse.execute("CREATE SCHEMA marts")
-    warehouse.execute("CREATE TABLE marts.fct_x AS SELECT 'P1' AS partner_id, 1.25::DECIMAL(18,2) AS usd")
+    warehouse.execute(
+        "CREATE TABLE marts.fct_x AS SELECT 'P1' AS partner_id, 1.25::DECIMAL(18,2) AS usd"
+    )
     warehouse.execute("CREATE TABLE main.not_a_mart AS SELECT 1 AS x")
     target = tmp_path / "marts.duckdb"
     target.write_bytes(b"old contents")

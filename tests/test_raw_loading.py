@@ -17,7 +17,9 @@ from dagster_project.resources import build_resources
 
 
 def non_empty_lines(path: Path) -> int:
-    data = gzip.open(path, "rb").read() if path.name.endswith(".gz") else path.read_bytes()
+    data = path.read_bytes()
+    if path.name.endswith(".gz"):
+        data = gzip.decompress(data)
     lines = data.split(b"\n")
     return sum(1 for line in lines if (line[:-1] if line.endswith(b"\r") else line) != b"")
 
@@ -26,7 +28,11 @@ def materialize(data_dir: Path, instance: dg.DagsterInstance, key: str, force: b
     resources = {k: v for k, v in build_resources(data_dir).items() if k != "dbt"}
     config = {"ops": {f"raw__{feed}": {"config": {"force": force}} for feed in FEEDS}}
     result = dg.materialize(
-        raw_feed_assets, partition_key=key, instance=instance, resources=resources, run_config=config
+        raw_feed_assets,
+        partition_key=key,
+        instance=instance,
+        resources=resources,
+        run_config=config,
     )
     assert result.success
 

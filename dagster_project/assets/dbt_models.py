@@ -9,7 +9,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
 from dagster_duckdb import DuckDBResource
 
 from ..dbt_vars import dbt_vars_arg, dbt_vars_for_log_dates
@@ -18,6 +23,7 @@ from ..paths import warehouse_path
 from ..progress import report
 from ..raw_loading import ensure_raw_schema, mark_transformed, pending_log_dates
 from ..resources import DataDir, dbt_project
+
 
 class Translator(DagsterDbtTranslator):
     """Models are keyed `<schema>/<name>` (e.g. `marts/fct_commissions`), grouped by folder."""
@@ -31,7 +37,9 @@ class Translator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return dbt_resource_props.get("config", {}).get("schema") or "dbt"
 
+
 translator = Translator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
 
 @dbt_assets(
     manifest=dbt_project.manifest_path,
@@ -52,9 +60,7 @@ def dbt_models(
     # dbt runs as a subprocess; its profile reads the warehouse path from this variable.
     os.environ["WAREHOUSE_PATH"] = str(warehouse_path(data_dir.root))
     invocation = dbt.cli(["build", *dbt_vars_arg(dbt_vars_for_log_dates(pending))], context=context)
-    done = 0
-    for event in invocation.stream():
-        done += 1
+    for done, event in enumerate(invocation.stream(), start=1):
         key = getattr(event, "asset_key", None)
         name = "/".join(key.path) if key else type(event).__name__
         report(context, f"[dbt] {done} done: {name}")

@@ -12,6 +12,7 @@ from .dbt_models import dbt_models
 
 MART_KEYS = [key for key in dbt_models.keys if key.path[0] == "marts"]
 
+
 @dg.asset(
     key=dg.AssetKey(["published", "marts_duckdb"]),
     group_name="published",
@@ -27,4 +28,6 @@ def published_marts(
     with warehouse.get_connection() as con:
         counts = publish_marts(con, target)
     report(context, f"[publish] {target}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
-    return dg.MaterializeResult(metadata={"path": str(target), **{f"rows_{t}": n for t, n in counts.items()}})
+    return dg.MaterializeResult(
+        metadata={"path": str(target), **{f"rows_{t}": n for t, n in counts.items()}}
+    )

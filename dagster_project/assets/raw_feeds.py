@@ -11,8 +11,10 @@ from ..progress import report
 from ..raw_loading import ensure_raw_schema, load_partition
 from ..resources import DataDir
 
+
 class RawLoadConfig(dg.Config):
     force: bool = False  # reload even files whose size and mtime are unchanged
+
 
 def build_raw_feed_asset(feed: str) -> dg.AssetsDefinition:
     @dg.asset(
@@ -63,5 +65,6 @@ def build_raw_feed_asset(feed: str) -> dg.AssetsDefinition:
         )
 
     return _raw_feed
+
 
 raw_feed_assets = [build_raw_feed_asset(feed) for feed in FEEDS]
