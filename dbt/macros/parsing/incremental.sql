@@ -1,0 +1,65 @@
+{#-
+    The base_<feed> models read raw logs and are incremental by log date (one night's run does
+    work in proportion to that night's logs). The dbt var `log_dates` (list of 'YYYY-MM-DD'
+    strings, or one such string) names the log dates to (re)process; an empty list means every
+    log date present in raw. A (re)processed log date's rows are replaced as a whole.
+-#}
+
+{#- Config for a model incremental by log date. DuckDB (and the default): delete+insert keyed
+    on log_date. Spark has no delete+insert: overwrite the log_date partitions instead. -#}
+{% macro incremental_by_log_date_config() -%}
+    {{ return(adapter.dispatch('incremental_by_log_date_config', 'partner_commissions')()) }}
+{%- endmacro %}
+
+{% macro default__incremental_by_log_date_config() -%}
+    {{ return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'delete+insert',
+        'unique_key': 'log_date',
+        'on_schema_change': 'fail',
+    }) }}
+{%- endmacro %}
+
+{% macro spark__incremental_by_log_date_config() -%}
+    {{ return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'insert_overwrite',
+        'partition_by': ['log_date'],
+        'on_schema_change': 'fail',
+    }) }}
+{%- endmacro %}
+
+
+{#- The validated `log_dates` var as a list of 'YYYY-MM-DD' strings. Validated because the
+    dates become SQL literals: anything else stops the run with a clear message. -#}
+{% macro selected_log_dates() -%}
+    {%- set value = var('log_dates', []) -%}
+    {%- if value is none -%}
+        {%- set value = [] -%}
+    {%- elif value is string -%}
+        {%- set value = [value] if value | trim != '' else [] -%}
+    {%- endif -%}
+    {%- set dates = [] -%}
+    {%- for d in value -%}
+        {%- set d = d | string | trim -%}
+        {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', d) -%}
+            {{ exceptions.raise_compiler_error("var log_dates: expected 'YYYY-MM-DD' strings, got " ~ (d | tojson)) }}
+        {%- endif -%}
+        {%- do dates.append(d) -%}
+    {%- endfor -%}
+    {{ return(dates | unique | sort) }}
+{%- endmacro %}
+
+
+{#- WHERE clause restricting raw rows to the selected log dates on an incremental run;
+    nothing on a first/full-refresh run or when no log dates are selected. -#}
+{% macro log_date_filter(column='log_date') -%}
+    {%- set dates = partner_commissions.selected_log_dates() -%}
+    {%- if is_incremental() and dates | length > 0 %}
+    where {{ column }} in (
+        {%- for d in dates %}
+        cast({{ partner_commissions.sql_literal(d) }} as date){{ "," if not loop.last }}
+        {%- endfor %}
+    )
+    {%- endif -%}
+{%- endmacro %}

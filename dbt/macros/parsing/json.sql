@@ -1,0 +1,130 @@
+{#-
+    Engine-specific JSON access, behind adapter.dispatch so that another engine (Spark) only
+    has to add `<adapter>__` versions of these few macros; the parsing rules in the base models
+    are written against these signatures only.
+
+    Conventions shared by every implementation:
+    * `doc` is an SQL expression holding the JSON text of one line, or NULL. Callers pass NULL
+      for lines that are not a valid JSON object, so the accessors never see malformed JSON.
+    * `key` is a top-level key of the object, a constant written in the model (never data).
+    * json_type_of returns one of 'string', 'number', 'boolean', 'null', 'object', 'array', or
+      NULL when the key is absent (or doc is NULL).
+    * json_text returns the value as text: a string unescaped; a number as its literal text
+      exactly as delivered (so `10.1` gives '10.1' and can be cast text -> DECIMAL without
+      ever being a DOUBLE); 'true'/'false'; NULL for JSON null or an absent key; the JSON text
+      of an object/array.
+-#}
+
+{%- macro _json_key_path(key) -%}
+    {%- if not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', key) -%}
+        {{ exceptions.raise_compiler_error("JSON key must be a plain identifier, got: " ~ key) }}
+    {%- endif -%}
+    '$."{{ key }}"'
+{%- endmacro -%}
+
+
+{# True when `text` is one complete, standard (RFC 8259) JSON value; never NULL. #}
+{% macro json_is_valid(text) -%}
+    {{ return(adapter.dispatch('json_is_valid', 'partner_commissions')(text)) }}
+{%- endmacro %}
+
+{% macro default__json_is_valid(text) -%}
+    coalesce(({{ text }}) is json, false)
+{%- endmacro %}
+
+{% macro duckdb__json_is_valid(text) -%}
+    {#- DuckDB's reader (yyjson) also accepts trailing commas and NaN/Infinity/inf/nan, which
+        are not JSON. Blank out string literals, then look for those outside of strings. -#}
+    (
+        coalesce(json_valid({{ text }}), false)
+        and not regexp_matches(
+            regexp_replace(
+                regexp_replace({{ text }}, '"(?:[^"\\]|\\.)*"', '""', 'g'),
+                'true|false|null', '0', 'g'
+            ),
+            ',\s*[\]}]|[A-DF-Za-df-z]'
+        )
+    )
+{%- endmacro %}
+
+
+{# True when `text` is valid JSON whose top-level value is an object. #}
+{% macro json_is_object(text) -%}
+    {{ return(adapter.dispatch('json_is_object', 'partner_commissions')(text)) }}
+{%- endmacro %}
+
+{% macro default__json_is_object(text) -%}
+    coalesce(({{ text }}) is json object, false)
+{%- endmacro %}
+
+{% macro duckdb__json_is_object(text) -%}
+    coalesce(json_type(case when json_valid({{ text }}) then {{ text }} end) = 'OBJECT', false)
+{%- endmacro %}
+
+
+{# Normalised JSON type of doc.key (see conventions above). #}
+{% macro json_type_of(doc, key) -%}
+    {{ return(adapter.dispatch('json_type_of', 'partner_commissions')(doc, key)) }}
+{%- endmacro %}
+
+{% macro default__json_type_of(doc, key) -%}
+    {#- SQL/JSON (SQL:2016) item method type(); NULL ON ERROR covers an absent key. -#}
+    json_value({{ doc }}, 'strict $."{{ key }}".type()')
+{%- endmacro %}
+
+{% macro duckdb__json_type_of(doc, key) -%}
+    case json_type({{ doc }}, {{ partner_commissions._json_key_path(key) }})
+        when 'VARCHAR' then 'string'
+        when 'BIGINT' then 'number'
+        when 'UBIGINT' then 'number'
+        when 'HUGEINT' then 'number'
+        when 'DOUBLE' then 'number'
+        when 'BOOLEAN' then 'boolean'
+        when 'NULL' then 'null'
+        when 'OBJECT' then 'object'
+        when 'ARRAY' then 'array'
+    end
+{%- endmacro %}
+
+
+{# Text of doc.key (see conventions above). #}
+{% macro json_text(doc, key) -%}
+    {{ return(adapter.dispatch('json_text', 'partner_commissions')(doc, key)) }}
+{%- endmacro %}
+
+{% macro default__json_text(doc, key) -%}
+    coalesce(
+        json_value({{ doc }}, '$."{{ key }}"'),
+        json_query({{ doc }}, '$."{{ key }}"')
+    )
+{%- endmacro %}
+
+{% macro duckdb__json_text(doc, key) -%}
+    {%- set path = partner_commissions._json_key_path(key) -%}
+    {#- DuckDB parses JSON numbers into DOUBLE and prints them back in shortest round-trip form,
+        which loses digits beyond ~15 significant ones and rewrites 1e2 as 100.0. So for a number
+        take the literal from the line itself: the first `"key": <number>` that starts outside
+        any string literal. A nested object could hold the same key earlier, so the literal is
+        used only when it denotes the same double as DuckDB's value; otherwise fall back to
+        DuckDB's text (exact for up to 15 significant digits). -#}
+    {%- set literal -%}
+        regexp_extract(
+            {{ doc }},
+            '^(?:[^"]|"(?:[^"\\]|\\.)*")*?"{{ key }}"\s*:\s*(-?[0-9]+(?:[.][0-9]+)?(?:[eE][+-]?[0-9]+)?)',
+            1
+        )
+    {%- endset -%}
+    case
+        when json_type({{ doc }}, {{ path }}) = 'NULL' then null
+        when json_type({{ doc }}, {{ path }}) = 'VARCHAR'
+            then json_extract_string({{ doc }}, {{ path }})
+        when json_type({{ doc }}, {{ path }}) in ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE')
+            then case
+                when try_cast(nullif({{ literal }}, '') as double)
+                    = try_cast(json_extract_string({{ doc }}, {{ path }}) as double)
+                    then {{ literal }}
+                else json_extract_string({{ doc }}, {{ path }})
+            end
+        else cast(json_extract({{ doc }}, {{ path }}) as varchar)
+    end
+{%- endmacro %}

@@ -1,0 +1,45 @@
+{{ config(alias='duplicate_events') }}
+
+{#- Valid lines dropped because the same event was delivered before (at-least-once delivery):
+    every delivery after the first, with a pointer to the first one, which is the one kept. -#}
+
+{%- set feeds = {
+    'clicks': (['click_id'], ['clicked_at', 'partner_id', 'visitor_id', 'landing', 'url', 'ip', 'user_agent']),
+    'signups': (['signup_id'], ['signed_up_at', 'signup_kind', 'account_id', 'visitor_id', 'ref_partner_id', 'program', 'email_hash']),
+    'sales': (['sale_id'], ['sold_at', 'customer_id', 'sale_type', 'amount', 'currency', 'refers_to']),
+    'partner_status': (['event_id'], ['status_at', 'partner_id', 'status']),
+    'fx_rates': (['rate_date', 'currency'], ['usd_per_unit']),
+} %}
+
+with
+{% for feed, (key_columns, payload_columns) in feeds.items() -%}
+ranked_{{ feed }} as (
+
+    {{ partner_commissions.ranked_deliveries(
+        ref('base_' ~ feed),
+        key_columns=key_columns,
+        payload_columns=payload_columns
+    ) | indent(4) }}
+
+){{ "," if not loop.last }}
+
+{% endfor -%}
+{% for feed in feeds -%}
+select
+    cast({{ partner_commissions.sql_literal(feed) }} as {{ dbt.type_string() }}) as feed,
+    log_date,
+    file_name,
+    line_number,
+    event_id,
+    raw_line,
+    first_log_date,
+    first_file_name,
+    first_line_number,
+    same_payload
+from ranked_{{ feed }}
+where delivery_rank > 1
+{% if not loop.last %}
+union all
+
+{% endif -%}
+{% endfor %}

@@ -1,0 +1,50 @@
+{{ config(alias='line_reconciliation') }}
+
+{#- Per feed and log date: every raw line is staged (first delivery of a valid event), rejected,
+    or a duplicate (later delivery of a valid event). Tested: raw_lines = staged + rejected +
+    duplicates. A mismatch means a log date was loaded into raw but its base model was not
+    (re)built for it, or a bug. -#}
+
+{%- set feeds = ['clicks', 'signups', 'sales', 'partner_status', 'fx_rates'] %}
+
+with counts as (
+
+    {% for feed in feeds -%}
+    select {{ partner_commissions.sql_literal(feed) }} as feed, log_date, count(*) as raw_lines, 0 as staged, 0 as rejected, 0 as duplicates
+    from {{ source('raw', feed) }}
+    group by log_date
+
+    union all
+
+    select {{ partner_commissions.sql_literal(feed) }}, log_date, 0, count(*), 0, 0
+    from {{ ref('stg_' ~ feed) }}
+    group by log_date
+
+    {% if not loop.last -%}
+    union all
+
+    {% endif -%}
+    {% endfor -%}
+    union all
+
+    select feed, log_date, 0, 0, count(*), 0
+    from {{ ref('audit_rejected_events') }}
+    group by feed, log_date
+
+    union all
+
+    select feed, log_date, 0, 0, 0, count(*)
+    from {{ ref('audit_duplicate_events') }}
+    group by feed, log_date
+
+)
+
+select
+    cast(feed as {{ dbt.type_string() }}) as feed,
+    log_date,
+    cast(sum(raw_lines) as bigint) as raw_lines,
+    cast(sum(staged) as bigint) as staged,
+    cast(sum(rejected) as bigint) as rejected,
+    cast(sum(duplicates) as bigint) as duplicates
+from counts
+group by feed, log_date

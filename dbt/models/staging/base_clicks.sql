@@ -1,0 +1,74 @@
+{{ config(**partner_commissions.incremental_by_log_date_config()) }}
+
+{#- Every raw line of the clicks feed, parsed and checked against SPEC §2; incremental by log
+    date (var log_dates). rejection_reason is NULL for a valid line, else the first rule it
+    breaks. -#}
+
+with raw_lines as (
+
+    select log_date, file_name, line_number, raw_line, is_valid_utf8
+    from {{ source('raw', 'clicks') }}
+    {{- partner_commissions.log_date_filter() }}
+
+),
+
+documents as (
+
+    select
+        *,
+        {{ partner_commissions.line_problem('raw_line', 'is_valid_utf8') }} as line_problem
+    from raw_lines
+
+),
+
+objects as (
+
+    {#- doc: the line, for lines that are a JSON object (NULL otherwise) -#}
+    select
+        *,
+        case when line_problem is null then raw_line end as doc
+    from documents
+
+),
+
+fields as (
+
+    select
+        log_date,
+        file_name,
+        line_number,
+        raw_line,
+        line_problem,
+        {{ partner_commissions.json_fields(
+            'doc',
+            ['click_id', 'ts', 'partner_id', 'visitor_id', 'landing', 'url', 'ip', 'user_agent']
+        ) }}
+    from objects
+
+)
+
+select
+    {{ partner_commissions.string_value('click_id') }} as click_id,
+    {{ partner_commissions.timestamp_value('ts') }} as clicked_at,
+    {{ partner_commissions.string_value('partner_id') }} as partner_id,
+    {{ partner_commissions.string_value('visitor_id') }} as visitor_id,
+    {{ partner_commissions.enum_value('landing') }} as landing,
+    {{ partner_commissions.string_value('url') }} as url,
+    {{ partner_commissions.string_value('ip') }} as ip,
+    {{ partner_commissions.string_value('user_agent') }} as user_agent,
+    log_date,
+    file_name,
+    line_number,
+    raw_line,
+    case
+        when line_problem is not null then line_problem
+        {{- partner_commissions.rule_string('click_id', required=true) }}
+        {{- partner_commissions.rule_timestamp('ts', required=true) }}
+        {{- partner_commissions.rule_string('partner_id', required=true) }}
+        {{- partner_commissions.rule_string('visitor_id', required=false) }}
+        {{- partner_commissions.rule_enum('landing', ['product', 'partner_program'], required=false) }}
+        {{- partner_commissions.rule_string('url', required=false) }}
+        {{- partner_commissions.rule_string('ip', required=false) }}
+        {{- partner_commissions.rule_string('user_agent', required=false) }}
+    end as rejection_reason
+from fields

@@ -1,0 +1,64 @@
+{{ config(**partner_commissions.incremental_by_log_date_config()) }}
+
+{#- Every raw line of the fx_rates feed, parsed and checked against SPEC §2; incremental by log
+    date (var log_dates). rejection_reason is NULL for a valid line, else the first rule it
+    breaks. -#}
+
+with raw_lines as (
+
+    select log_date, file_name, line_number, raw_line, is_valid_utf8
+    from {{ source('raw', 'fx_rates') }}
+    {{- partner_commissions.log_date_filter() }}
+
+),
+
+documents as (
+
+    select
+        *,
+        {{ partner_commissions.line_problem('raw_line', 'is_valid_utf8') }} as line_problem
+    from raw_lines
+
+),
+
+objects as (
+
+    {#- doc: the line, for lines that are a JSON object (NULL otherwise) -#}
+    select
+        *,
+        case when line_problem is null then raw_line end as doc
+    from documents
+
+),
+
+fields as (
+
+    select
+        log_date,
+        file_name,
+        line_number,
+        raw_line,
+        line_problem,
+        {{ partner_commissions.json_fields(
+            'doc',
+            ['date', 'currency', 'usd_per_unit']
+        ) }}
+    from objects
+
+)
+
+select
+    {{ partner_commissions.date_value('date') }} as rate_date,
+    {{ partner_commissions.currency_value('currency') }} as currency,
+    {{ partner_commissions.decimal_value('usd_per_unit', 28, 10) }} as usd_per_unit,
+    log_date,
+    file_name,
+    line_number,
+    raw_line,
+    case
+        when line_problem is not null then line_problem
+        {{- partner_commissions.rule_date('date', required=true) }}
+        {{- partner_commissions.rule_currency('currency', required=true) }}
+        {{- partner_commissions.rule_positive_decimal('usd_per_unit', 28, 10, required=true) }}
+    end as rejection_reason
+from fields

@@ -1,0 +1,66 @@
+{{ config(**partner_commissions.incremental_by_log_date_config()) }}
+
+{#- Every raw line of the partner_status feed, parsed and checked against SPEC §2; incremental by log
+    date (var log_dates). rejection_reason is NULL for a valid line, else the first rule it
+    breaks. -#}
+
+with raw_lines as (
+
+    select log_date, file_name, line_number, raw_line, is_valid_utf8
+    from {{ source('raw', 'partner_status') }}
+    {{- partner_commissions.log_date_filter() }}
+
+),
+
+documents as (
+
+    select
+        *,
+        {{ partner_commissions.line_problem('raw_line', 'is_valid_utf8') }} as line_problem
+    from raw_lines
+
+),
+
+objects as (
+
+    {#- doc: the line, for lines that are a JSON object (NULL otherwise) -#}
+    select
+        *,
+        case when line_problem is null then raw_line end as doc
+    from documents
+
+),
+
+fields as (
+
+    select
+        log_date,
+        file_name,
+        line_number,
+        raw_line,
+        line_problem,
+        {{ partner_commissions.json_fields(
+            'doc',
+            ['event_id', 'ts', 'partner_id', 'status']
+        ) }}
+    from objects
+
+)
+
+select
+    {{ partner_commissions.string_value('event_id') }} as event_id,
+    {{ partner_commissions.timestamp_value('ts') }} as status_at,
+    {{ partner_commissions.string_value('partner_id') }} as partner_id,
+    {{ partner_commissions.enum_value('status') }} as status,
+    log_date,
+    file_name,
+    line_number,
+    raw_line,
+    case
+        when line_problem is not null then line_problem
+        {{- partner_commissions.rule_string('event_id', required=true) }}
+        {{- partner_commissions.rule_timestamp('ts', required=true) }}
+        {{- partner_commissions.rule_string('partner_id', required=true) }}
+        {{- partner_commissions.rule_enum('status', ['active', 'suspended', 'terminated'], required=true) }}
+    end as rejection_reason
+from fields

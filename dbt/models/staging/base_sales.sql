@@ -1,0 +1,72 @@
+{{ config(**partner_commissions.incremental_by_log_date_config()) }}
+
+{#- Every raw line of the sales feed, parsed and checked against SPEC §2; incremental by log
+    date (var log_dates). rejection_reason is NULL for a valid line, else the first rule it
+    breaks. -#}
+
+with raw_lines as (
+
+    select log_date, file_name, line_number, raw_line, is_valid_utf8
+    from {{ source('raw', 'sales') }}
+    {{- partner_commissions.log_date_filter() }}
+
+),
+
+documents as (
+
+    select
+        *,
+        {{ partner_commissions.line_problem('raw_line', 'is_valid_utf8') }} as line_problem
+    from raw_lines
+
+),
+
+objects as (
+
+    {#- doc: the line, for lines that are a JSON object (NULL otherwise) -#}
+    select
+        *,
+        case when line_problem is null then raw_line end as doc
+    from documents
+
+),
+
+fields as (
+
+    select
+        log_date,
+        file_name,
+        line_number,
+        raw_line,
+        line_problem,
+        {{ partner_commissions.json_fields(
+            'doc',
+            ['sale_id', 'ts', 'customer_id', 'type', 'amount', 'currency', 'refers_to']
+        ) }}
+    from objects
+
+)
+
+select
+    {{ partner_commissions.string_value('sale_id') }} as sale_id,
+    {{ partner_commissions.timestamp_value('ts') }} as sold_at,
+    {{ partner_commissions.string_value('customer_id') }} as customer_id,
+    {{ partner_commissions.enum_value('type') }} as sale_type,
+    {{ partner_commissions.decimal_value('amount', 18, 4) }} as amount,
+    {{ partner_commissions.currency_value('currency') }} as currency,
+    {{ partner_commissions.string_value('refers_to') }} as refers_to,
+    log_date,
+    file_name,
+    line_number,
+    raw_line,
+    case
+        when line_problem is not null then line_problem
+        {{- partner_commissions.rule_string('sale_id', required=true) }}
+        {{- partner_commissions.rule_timestamp('ts', required=true) }}
+        {{- partner_commissions.rule_string('customer_id', required=true) }}
+        {{- partner_commissions.rule_enum('type', ['charge', 'refund', 'chargeback'], required=true) }}
+        {{- partner_commissions.rule_positive_decimal('amount', 18, 4, required=true) }}
+        {{- partner_commissions.rule_currency('currency', required=true) }}
+        {{- partner_commissions.rule_string('refers_to', required=false) }}
+    end as rejection_reason
+from fields

@@ -1,0 +1,76 @@
+{{ config(**partner_commissions.incremental_by_log_date_config()) }}
+
+{#- Every raw line of the signups feed, parsed and checked against SPEC §2; incremental by log
+    date (var log_dates). rejection_reason is NULL for a valid line, else the first rule it
+    breaks. -#}
+
+with raw_lines as (
+
+    select log_date, file_name, line_number, raw_line, is_valid_utf8
+    from {{ source('raw', 'signups') }}
+    {{- partner_commissions.log_date_filter() }}
+
+),
+
+documents as (
+
+    select
+        *,
+        {{ partner_commissions.line_problem('raw_line', 'is_valid_utf8') }} as line_problem
+    from raw_lines
+
+),
+
+objects as (
+
+    {#- doc: the line, for lines that are a JSON object (NULL otherwise) -#}
+    select
+        *,
+        case when line_problem is null then raw_line end as doc
+    from documents
+
+),
+
+fields as (
+
+    select
+        log_date,
+        file_name,
+        line_number,
+        raw_line,
+        line_problem,
+        {{ partner_commissions.json_fields(
+            'doc',
+            ['signup_id', 'ts', 'kind', 'account_id', 'visitor_id', 'ref_partner_id', 'program', 'email_hash']
+        ) }}
+    from objects
+
+)
+
+select
+    {{ partner_commissions.string_value('signup_id') }} as signup_id,
+    {{ partner_commissions.timestamp_value('ts') }} as signed_up_at,
+    {{ partner_commissions.enum_value('kind') }} as signup_kind,
+    {{ partner_commissions.string_value('account_id') }} as account_id,
+    {{ partner_commissions.string_value('visitor_id') }} as visitor_id,
+    {{ partner_commissions.string_value('ref_partner_id') }} as ref_partner_id,
+    case
+        when kind__text = 'partner' then coalesce({{ partner_commissions.enum_value('program') }}, 'affiliate')
+    end as program,
+    {{ partner_commissions.string_value('email_hash') }} as email_hash,
+    log_date,
+    file_name,
+    line_number,
+    raw_line,
+    case
+        when line_problem is not null then line_problem
+        {{- partner_commissions.rule_string('signup_id', required=true) }}
+        {{- partner_commissions.rule_timestamp('ts', required=true) }}
+        {{- partner_commissions.rule_enum('kind', ['customer', 'partner'], required=true) }}
+        {{- partner_commissions.rule_string('account_id', required=true) }}
+        {{- partner_commissions.rule_string('visitor_id', required=false) }}
+        {{- partner_commissions.rule_string('ref_partner_id', required=false) }}
+        {{- partner_commissions.rule_enum('program', ['affiliate', 'solution'], required=false) }}
+        {{- partner_commissions.rule_string('email_hash', required=false) }}
+    end as rejection_reason
+from fields

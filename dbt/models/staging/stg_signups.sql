@@ -1,0 +1,27 @@
+{#- Valid signups lines, one row per signup_id: the first delivery wins (earliest log_date, file_name,
+    line_number). Redeliveries are listed in audit.duplicate_events. -#}
+
+with ranked as (
+
+    {{ partner_commissions.ranked_deliveries(
+        ref('base_signups'),
+        key_columns=['signup_id'],
+        payload_columns=['signed_up_at', 'signup_kind', 'account_id', 'visitor_id', 'ref_partner_id', 'program', 'email_hash']
+    ) | indent(4) }}
+
+)
+
+select
+    signup_id,
+    signed_up_at,
+    signup_kind,
+    account_id,
+    visitor_id,
+    ref_partner_id,
+    program,
+    email_hash,
+    log_date,
+    file_name,
+    line_number
+from ranked
+where delivery_rank = 1
