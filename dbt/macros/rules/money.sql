@@ -1,0 +1,22 @@
+{#- SPEC §3 Money. Amounts are exact decimals, never floats.
+
+    round_money: round to cents, half away from zero, typed DECIMAL(18, 2). DuckDB's and
+    Spark's round() on DECIMAL are half away from zero (on DOUBLE DuckDB is not), so every
+    operand must stay DECIMAL — these macros cast their inputs explicitly.
+
+    to_usd: round(amount × usd_per_unit, 2). The operands are narrowed to DECIMAL(18, 4) and
+    DECIMAL(20, 10) so the exact product fits DECIMAL(38, 14) on every engine (no silent
+    scale loss before rounding, e.g. Spark's precision-loss rule above 38 digits).
+
+    commission_amount: round(amount_usd × rate, 2) on DECIMAL(18, 2) × DECIMAL(9, 6). -#}
+{% macro round_money(expression) -%}
+    cast(round({{ expression }}, 2) as decimal(18, 2))
+{%- endmacro %}
+
+{% macro to_usd(amount, usd_per_unit) -%}
+    {{ round_money('cast(' ~ amount ~ ' as decimal(18, 4)) * cast(' ~ usd_per_unit ~ ' as decimal(20, 10))') }}
+{%- endmacro %}
+
+{% macro commission_amount(amount_usd, rate) -%}
+    {{ round_money('cast(' ~ amount_usd ~ ' as decimal(18, 2)) * cast(' ~ rate ~ ' as decimal(9, 6))') }}
+{%- endmacro %}

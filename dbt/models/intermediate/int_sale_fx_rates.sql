@@ -1,0 +1,61 @@
+-- SPEC §3 Money — the FX rate of each sale as of its own UTC date: the latest rate of its
+-- currency with rate_date on or before the sale date and at most `fx_max_age_days` older
+-- (7: a rate dated sale_date − 7 still counts, − 8 does not). USD is always 1 (no row
+-- needed; a USD row in the feed is ignored). No such rate → fx_rate NULL.
+-- Reversals do not use this rate for money (they reuse their charge's; see int_sales_usd).
+
+with sales as (
+
+    select sale_id, currency, cast(sold_at as date) as sale_date
+    from {{ ref('stg_sales') }}
+
+),
+
+fx_rates as (
+
+    select * from {{ ref('stg_fx_rates') }}
+
+),
+
+rates_in_age_limit as (
+
+    select
+        sales.sale_id,
+        fx_rates.rate_date,
+        fx_rates.usd_per_unit,
+        row_number() over (
+            partition by sales.sale_id order by fx_rates.rate_date desc
+        ) as recency_rank
+    from sales
+    inner join fx_rates
+        on fx_rates.currency = sales.currency
+        and fx_rates.rate_date <= sales.sale_date
+        and fx_rates.rate_date >= cast({{ dbt.dateadd('day', -1 * var('fx_max_age_days'), 'sales.sale_date') }} as date)
+    where sales.currency <> 'USD'
+
+),
+
+latest_rates as (
+
+    select * from rates_in_age_limit where recency_rank = 1
+
+),
+
+sale_fx_rates as (
+
+    select
+        sales.sale_id,
+        sales.sale_date,
+        case when sales.currency = 'USD' then sales.sale_date else latest_rates.rate_date end
+            as fx_rate_date,
+        cast(
+            case when sales.currency = 'USD' then 1 else latest_rates.usd_per_unit end
+            as decimal(28, 10)
+        ) as fx_rate
+    from sales
+    left join latest_rates
+        on sales.sale_id = latest_rates.sale_id
+
+)
+
+select * from sale_fx_rates

@@ -1,0 +1,94 @@
+-- SPEC §3 Money — every sale with its signed USD value.
+--   charge:     amount_usd =  round(amount × own fx_rate, 2)          (int_sale_fx_rates)
+--   reversal:   amount_usd = −round(amount × the charge's fx_rate, 2)  (refund | chargeback)
+-- A reversal is linked to the charge named by refers_to (charge_sale_id). It is an orphan —
+-- no USD value, no commission, listed in audit.orphan_reversals — when refers_to is
+-- missing, names no sale, names a sale that is not a charge, or names a charge in another
+-- currency (its rate would not apply). Orphans earn as soon as their charge arrives, since
+-- every run recomputes from all data. No FX rate → amount_usd NULL (no commission).
+
+with sales as (
+
+    select * from {{ ref('stg_sales') }}
+
+),
+
+sale_fx_rates as (
+
+    select * from {{ ref('int_sale_fx_rates') }}
+
+),
+
+reversal_links as (
+
+    select
+        reversals.sale_id,
+        case
+            when reversals.refers_to is null then 'missing_refers_to'
+            when referred.sale_id is null then 'unknown_sale'
+            when referred.sale_type <> 'charge' then 'refers_to_a_reversal'
+            when referred.currency <> reversals.currency then 'currency_mismatch'
+        end as orphan_reason,
+        referred.sale_id as referred_sale_id
+    from sales as reversals
+    left join sales as referred
+        on reversals.refers_to = referred.sale_id
+    where reversals.sale_type in ('refund', 'chargeback')
+
+),
+
+sales_linked as (
+
+    select
+        sales.*,
+        case
+            when sales.sale_type = 'charge' then sales.sale_id
+            when reversal_links.orphan_reason is null then reversal_links.referred_sale_id
+        end as charge_sale_id,
+        reversal_links.orphan_reason
+    from sales
+    left join reversal_links
+        on sales.sale_id = reversal_links.sale_id
+
+),
+
+sales_with_rate as (
+
+    select
+        sales_linked.*,
+        cast(sales_linked.sold_at as date) as sale_date,
+        charge_fx.fx_rate,
+        charge_fx.fx_rate_date
+    from sales_linked
+    left join sale_fx_rates as charge_fx
+        on sales_linked.charge_sale_id = charge_fx.sale_id
+
+),
+
+sales_usd as (
+
+    select
+        sale_id,
+        sale_type,
+        sold_at,
+        sale_date,
+        customer_id,
+        currency,
+        amount,
+        refers_to,
+        charge_sale_id,
+        orphan_reason,
+        fx_rate,
+        fx_rate_date,
+        case
+            when sale_type = 'charge' then {{ to_usd('amount', 'fx_rate') }}
+            else -{{ to_usd('amount', 'fx_rate') }}
+        end as amount_usd,
+        log_date,
+        file_name,
+        line_number
+    from sales_with_rate
+
+)
+
+select * from sales_usd
