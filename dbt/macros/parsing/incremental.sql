@@ -2,7 +2,10 @@
     The base_<feed> models read raw logs and are incremental by log date (one night's run does
     work in proportion to that night's logs). The dbt var `log_dates` (list of 'YYYY-MM-DD'
     strings, or one such string) names the log dates to (re)process; an empty list means every
-    log date present in raw. A (re)processed log date's rows are replaced as a whole.
+    log date. A (re)processed log date's rows are replaced as a whole: the pre-hook first
+    deletes them (inside the model's transaction), so a log date whose raw rows are gone (its
+    file was removed and the loader emptied the partition) does not keep stale rows, which
+    delete+insert alone would (it only deletes log dates present in the new rows).
 -#}
 
 {#- Config for a model incremental by log date. DuckDB (and the default): delete+insert keyed
@@ -17,6 +20,7 @@
         'incremental_strategy': 'delete+insert',
         'unique_key': 'log_date',
         'on_schema_change': 'fail',
+        'pre_hook': "{{ partner_commissions.delete_selected_log_dates() }}",
     }) }}
 {%- endmacro %}
 
@@ -61,5 +65,22 @@
         cast({{ partner_commissions.sql_literal(d) }} as date){{ "," if not loop.last }}
         {%- endfor %}
     )
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Pre-hook: on an incremental run, delete the rows of the selected log dates (all rows when
+    none are selected), so that the run leaves exactly what raw holds for them. -#}
+{% macro delete_selected_log_dates(column='log_date') -%}
+    {%- set dates = partner_commissions.selected_log_dates() -%}
+    {%- if is_incremental() %}
+    delete from {{ this }}
+        {%- if dates | length > 0 %}
+    where {{ column }} in (
+        {%- for d in dates %}
+        cast({{ partner_commissions.sql_literal(d) }} as date){{ "," if not loop.last }}
+        {%- endfor %}
+    )
+        {%- endif %}
     {%- endif -%}
 {%- endmacro %}

@@ -34,17 +34,20 @@
 
 {% macro duckdb__json_is_valid(text) -%}
     {#- DuckDB's reader (yyjson) also accepts trailing commas and NaN/Infinity/inf/nan, which
-        are not JSON. Blank out string literals, then look for those outside of strings. -#}
-    (
-        coalesce(json_valid({{ text }}), false)
-        and not regexp_matches(
+        are not JSON: blank out string literals, then look for those outside of strings.
+        A CASE, because DuckDB evaluates it lazily (AND/OR in a projection are not), and the
+        cheap pre-filter spares the expensive check for almost every line. -#}
+    case
+        when not coalesce(json_valid({{ text }}), false) then false
+        when not regexp_matches({{ text }}, ',\s*[\]}]|[Nn][Aa][Nn]|[Ii][Nn][Ff]') then true
+        else not regexp_matches(
             regexp_replace(
                 regexp_replace({{ text }}, '"(?:[^"\\]|\\.)*"', '""', 'g'),
                 'true|false|null', '0', 'g'
             ),
             ',\s*[\]}]|[A-DF-Za-df-z]'
         )
-    )
+    end
 {%- endmacro %}
 
 
@@ -102,7 +105,8 @@
 {% macro duckdb__json_text(doc, key) -%}
     {%- set path = partner_commissions._json_key_path(key) -%}
     {#- DuckDB parses JSON numbers into DOUBLE and prints them back in shortest round-trip form,
-        which loses digits beyond ~15 significant ones and rewrites 1e2 as 100.0. So for a number
+        which loses digits beyond ~15 significant ones and rewrites 1e2 as 100.0 (integers that
+        fit 64 bits, and bigger ones, are kept as written). So for a non-integer number
         take the literal from the line itself: the first `"key": <number>` that starts outside
         any string literal. A nested object could hold the same key earlier, so the literal is
         used only when it denotes the same double as DuckDB's value; otherwise fall back to
@@ -114,17 +118,20 @@
             1
         )
     {%- endset -%}
-    case
-        when json_type({{ doc }}, {{ path }}) = 'NULL' then null
-        when json_type({{ doc }}, {{ path }}) = 'VARCHAR'
-            then json_extract_string({{ doc }}, {{ path }})
-        when json_type({{ doc }}, {{ path }}) in ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE')
-            then case
-                when try_cast(nullif({{ literal }}, '') as double)
+    case json_type({{ doc }}, {{ path }})
+        when 'NULL' then null
+        when 'VARCHAR' then json_extract_string({{ doc }}, {{ path }})
+        when 'BIGINT' then json_extract_string({{ doc }}, {{ path }})
+        when 'UBIGINT' then json_extract_string({{ doc }}, {{ path }})
+        when 'HUGEINT' then json_extract_string({{ doc }}, {{ path }})
+        when 'DOUBLE' then coalesce(
+            list_filter(
+                [{{ literal }}],
+                lambda literal: try_cast(nullif(literal, '') as double)
                     = try_cast(json_extract_string({{ doc }}, {{ path }}) as double)
-                    then {{ literal }}
-                else json_extract_string({{ doc }}, {{ path }})
-            end
+            )[1],
+            json_extract_string({{ doc }}, {{ path }})
+        )
         else cast(json_extract({{ doc }}, {{ path }}) as varchar)
     end
 {%- endmacro %}

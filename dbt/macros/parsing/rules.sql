@@ -2,10 +2,12 @@
     Building blocks of the base_<feed> models (SPEC §2).
 
     A base model extracts every field of interest with `json_fields`, which gives two columns
-    per field: `<field>__type` (json_type_of) and `<field>__text` (json_text). The `rule_*`
-    macros then emit `when ... then '<reason>'` branches of one CASE, in the order of the
-    SPEC's field table, so the rejection reason is the FIRST rule the line breaks. The
-    `*_value` macros give the typed value of a field (NULL when it is not valid).
+    per field: `<field>__type` (json_type_of) and `<field>__text` (json_text). The `*_value`
+    macros give the typed value of a field (NULL when it is absent or not valid); timestamp,
+    date and decimal fields must have theirs computed once, in a later CTE, as
+    `<field>__value`, which their rules read. The `rule_*` macros emit the
+    `when ... then '<reason>'` branches of one CASE, in the order of the SPEC's field table,
+    so the rejection reason is the FIRST rule the line breaks.
     Reasons are meant for a person fixing the feed: they name the field and the expectation.
 -#}
 
@@ -73,8 +75,12 @@
             then {{ partner_commissions.sql_literal(field ~ ' must be one of ' ~ allowed | join(', ')) }}
 {%- endmacro %}
 
-{% macro enum_value(field) -%}
-    cast(case when {{ field }}__type = 'string' then {{ field }}__text end as {{ dbt.type_string() }})
+{% macro enum_value(field, values) -%}
+    cast(case
+        when {{ field }}__type = 'string' and {{ field }}__text in (
+            {%- for v in values | map('string') %}{{ partner_commissions.sql_literal(v) }}{{ ", " if not loop.last }}{% endfor -%}
+        ) then {{ field }}__text
+    end as {{ dbt.type_string() }})
 {%- endmacro %}
 
 
@@ -82,10 +88,10 @@
 {% macro rule_timestamp(field, required) -%}
     {%- if required %}
         {{ partner_commissions._rule_missing(field) }}
-        when {{ field }}__type <> 'string' or {{ timestamp_value(field) }} is null
+        when {{ field }}__type <> 'string' or {{ field }}__value is null
     {%- else %}
         when {{ partner_commissions._is_present(field) }}
-            and ({{ field }}__type <> 'string' or {{ timestamp_value(field) }} is null)
+            and ({{ field }}__type <> 'string' or {{ field }}__value is null)
     {%- endif %}
             then '{{ field }} is not an ISO-8601 timestamp (e.g. 2026-01-31T13:45:00Z)'
 {%- endmacro %}
@@ -99,10 +105,10 @@
 {% macro rule_date(field, required) -%}
     {%- if required %}
         {{ partner_commissions._rule_missing(field) }}
-        when {{ field }}__type <> 'string' or {{ date_value(field) }} is null
+        when {{ field }}__type <> 'string' or {{ field }}__value is null
     {%- else %}
         when {{ partner_commissions._is_present(field) }}
-            and ({{ field }}__type <> 'string' or {{ date_value(field) }} is null)
+            and ({{ field }}__type <> 'string' or {{ field }}__value is null)
     {%- endif %}
             then '{{ field }} is not an ISO-8601 date (YYYY-MM-DD)'
 {%- endmacro %}
@@ -153,7 +159,7 @@
             )
             then '{{ field }} has more than {{ scale }} decimal places'
         when {{ partner_commissions._is_present(field) }}
-            and {{ decimal_value(field, precision, scale) }} is null
+            and {{ field }}__value is null
             then '{{ field }} is too large (at most {{ precision - scale }} digits before the decimal point)'
 {%- endmacro %}
 

@@ -109,6 +109,15 @@
     {{ return(adapter.dispatch('decimal_places', 'partner_commissions')(text)) }}
 {%- endmacro %}
 
+{% macro duckdb__decimal_places(text) -%}
+    {#- fast path for plain positional text, the usual case -#}
+    case
+        when regexp_matches({{ text }}, '^[+-]?[0-9]+([.][0-9]*)?$')
+            then length(rtrim(regexp_extract({{ text }}, '[.]([0-9]*)$', 1), '0'))
+        else {{ partner_commissions.default__decimal_places(text) }}
+    end
+{%- endmacro %}
+
 {% macro default__decimal_places(text) -%}
     case
         when {{ partner_commissions._decimal_significand(text) }} = '' then 0
@@ -124,6 +133,19 @@
     exponents unevenly (DuckDB rejects '12345678901234567e-4' for DECIMAL(18,4)). -#}
 {% macro parse_decimal(text, precision, scale) -%}
     {{ return(adapter.dispatch('parse_decimal', 'partner_commissions')(text, precision, scale)) }}
+{%- endmacro %}
+
+{% macro duckdb__parse_decimal(text, precision, scale) -%}
+    {#- fast path for plain positional text, the usual case: DuckDB's VARCHAR -> DECIMAL cast
+        of such text is exact; it would round extra decimals, hence the check. -#}
+    case
+        when regexp_matches({{ text }}, '^[+-]?[0-9]+([.][0-9]*)?$')
+            then case
+                when length(rtrim(regexp_extract({{ text }}, '[.]([0-9]*)$', 1), '0')) <= {{ scale }}
+                    then try_cast({{ text }} as decimal({{ precision }}, {{ scale }}))
+            end
+        else {{ partner_commissions.default__parse_decimal(text, precision, scale) }}
+    end
 {%- endmacro %}
 
 {% macro default__parse_decimal(text, precision, scale) -%}

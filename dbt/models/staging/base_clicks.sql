@@ -1,8 +1,8 @@
 {{ config(**partner_commissions.incremental_by_log_date_config()) }}
 
-{#- Every raw line of the clicks feed, parsed and checked against SPEC §2; incremental by log
-    date (var log_dates). rejection_reason is NULL for a valid line, else the first rule it
-    breaks. -#}
+{#- Every raw line of the `clicks` feed, parsed and checked against SPEC §2. Incremental by
+    log date (var log_dates). rejection_reason is NULL for a valid line, else the first rule
+    the line breaks; typed columns are best-effort on rejected lines. -#}
 
 with raw_lines as (
 
@@ -23,7 +23,7 @@ documents as (
 
 objects as (
 
-    {#- doc: the line, for lines that are a JSON object (NULL otherwise) -#}
+    {#- doc: the line when it is a JSON object, else NULL (JSON accessors never see bad JSON) -#}
     select
         *,
         case when line_problem is null then raw_line end as doc
@@ -39,20 +39,35 @@ fields as (
         line_number,
         raw_line,
         line_problem,
-        {{ partner_commissions.json_fields(
-            'doc',
-            ['click_id', 'ts', 'partner_id', 'visitor_id', 'landing', 'url', 'ip', 'user_agent']
-        ) }}
+        {{ partner_commissions.json_fields('doc', [
+            'click_id',
+            'ts',
+            'partner_id',
+            'visitor_id',
+            'landing',
+            'url',
+            'ip',
+            'user_agent'
+        ]) }}
     from objects
+
+),
+
+parsed as (
+
+    select
+        *,
+        {{ partner_commissions.timestamp_value('ts') }} as ts__value
+    from fields
 
 )
 
 select
     {{ partner_commissions.string_value('click_id') }} as click_id,
-    {{ partner_commissions.timestamp_value('ts') }} as clicked_at,
+    ts__value as clicked_at,
     {{ partner_commissions.string_value('partner_id') }} as partner_id,
     {{ partner_commissions.string_value('visitor_id') }} as visitor_id,
-    {{ partner_commissions.enum_value('landing') }} as landing,
+    {{ partner_commissions.enum_value('landing', ['product', 'partner_program']) }} as landing,
     {{ partner_commissions.string_value('url') }} as url,
     {{ partner_commissions.string_value('ip') }} as ip,
     {{ partner_commissions.string_value('user_agent') }} as user_agent,
@@ -71,4 +86,4 @@ select
         {{- partner_commissions.rule_string('ip', required=false) }}
         {{- partner_commissions.rule_string('user_agent', required=false) }}
     end as rejection_reason
-from fields
+from parsed

@@ -1,8 +1,8 @@
 {{ config(**partner_commissions.incremental_by_log_date_config()) }}
 
-{#- Every raw line of the fx_rates feed, parsed and checked against SPEC §2; incremental by log
-    date (var log_dates). rejection_reason is NULL for a valid line, else the first rule it
-    breaks. -#}
+{#- Every raw line of the `fx_rates` feed, parsed and checked against SPEC §2. Incremental by
+    log date (var log_dates). rejection_reason is NULL for a valid line, else the first rule
+    the line breaks; typed columns are best-effort on rejected lines. -#}
 
 with raw_lines as (
 
@@ -23,7 +23,7 @@ documents as (
 
 objects as (
 
-    {#- doc: the line, for lines that are a JSON object (NULL otherwise) -#}
+    {#- doc: the line when it is a JSON object, else NULL (JSON accessors never see bad JSON) -#}
     select
         *,
         case when line_problem is null then raw_line end as doc
@@ -39,18 +39,25 @@ fields as (
         line_number,
         raw_line,
         line_problem,
-        {{ partner_commissions.json_fields(
-            'doc',
-            ['date', 'currency', 'usd_per_unit']
-        ) }}
+        {{ partner_commissions.json_fields('doc', ['date', 'currency', 'usd_per_unit']) }}
     from objects
+
+),
+
+parsed as (
+
+    select
+        *,
+        {{ partner_commissions.date_value('date') }} as date__value,
+        {{ partner_commissions.decimal_value('usd_per_unit', 28, 10) }} as usd_per_unit__value
+    from fields
 
 )
 
 select
-    {{ partner_commissions.date_value('date') }} as rate_date,
+    date__value as rate_date,
     {{ partner_commissions.currency_value('currency') }} as currency,
-    {{ partner_commissions.decimal_value('usd_per_unit', 28, 10) }} as usd_per_unit,
+    usd_per_unit__value as usd_per_unit,
     log_date,
     file_name,
     line_number,
@@ -61,4 +68,4 @@ select
         {{- partner_commissions.rule_currency('currency', required=true) }}
         {{- partner_commissions.rule_positive_decimal('usd_per_unit', 28, 10, required=true) }}
     end as rejection_reason
-from fields
+from parsed

@@ -1,8 +1,8 @@
 {{ config(**partner_commissions.incremental_by_log_date_config()) }}
 
-{#- Every raw line of the partner_status feed, parsed and checked against SPEC §2; incremental by log
-    date (var log_dates). rejection_reason is NULL for a valid line, else the first rule it
-    breaks. -#}
+{#- Every raw line of the `partner_status` feed, parsed and checked against SPEC §2. Incremental by
+    log date (var log_dates). rejection_reason is NULL for a valid line, else the first rule
+    the line breaks; typed columns are best-effort on rejected lines. -#}
 
 with raw_lines as (
 
@@ -23,7 +23,7 @@ documents as (
 
 objects as (
 
-    {#- doc: the line, for lines that are a JSON object (NULL otherwise) -#}
+    {#- doc: the line when it is a JSON object, else NULL (JSON accessors never see bad JSON) -#}
     select
         *,
         case when line_problem is null then raw_line end as doc
@@ -39,19 +39,25 @@ fields as (
         line_number,
         raw_line,
         line_problem,
-        {{ partner_commissions.json_fields(
-            'doc',
-            ['event_id', 'ts', 'partner_id', 'status']
-        ) }}
+        {{ partner_commissions.json_fields('doc', ['event_id', 'ts', 'partner_id', 'status']) }}
     from objects
+
+),
+
+parsed as (
+
+    select
+        *,
+        {{ partner_commissions.timestamp_value('ts') }} as ts__value
+    from fields
 
 )
 
 select
     {{ partner_commissions.string_value('event_id') }} as event_id,
-    {{ partner_commissions.timestamp_value('ts') }} as status_at,
+    ts__value as status_at,
     {{ partner_commissions.string_value('partner_id') }} as partner_id,
-    {{ partner_commissions.enum_value('status') }} as status,
+    {{ partner_commissions.enum_value('status', ['active', 'suspended', 'terminated']) }} as status,
     log_date,
     file_name,
     line_number,
@@ -63,4 +69,4 @@ select
         {{- partner_commissions.rule_string('partner_id', required=true) }}
         {{- partner_commissions.rule_enum('status', ['active', 'suspended', 'terminated'], required=true) }}
     end as rejection_reason
-from fields
+from parsed

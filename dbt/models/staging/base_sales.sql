@@ -1,8 +1,8 @@
 {{ config(**partner_commissions.incremental_by_log_date_config()) }}
 
-{#- Every raw line of the sales feed, parsed and checked against SPEC §2; incremental by log
-    date (var log_dates). rejection_reason is NULL for a valid line, else the first rule it
-    breaks. -#}
+{#- Every raw line of the `sales` feed, parsed and checked against SPEC §2. Incremental by
+    log date (var log_dates). rejection_reason is NULL for a valid line, else the first rule
+    the line breaks; typed columns are best-effort on rejected lines. -#}
 
 with raw_lines as (
 
@@ -23,7 +23,7 @@ documents as (
 
 objects as (
 
-    {#- doc: the line, for lines that are a JSON object (NULL otherwise) -#}
+    {#- doc: the line when it is a JSON object, else NULL (JSON accessors never see bad JSON) -#}
     select
         *,
         case when line_problem is null then raw_line end as doc
@@ -39,20 +39,35 @@ fields as (
         line_number,
         raw_line,
         line_problem,
-        {{ partner_commissions.json_fields(
-            'doc',
-            ['sale_id', 'ts', 'customer_id', 'type', 'amount', 'currency', 'refers_to']
-        ) }}
+        {{ partner_commissions.json_fields('doc', [
+            'sale_id',
+            'ts',
+            'customer_id',
+            'type',
+            'amount',
+            'currency',
+            'refers_to'
+        ]) }}
     from objects
+
+),
+
+parsed as (
+
+    select
+        *,
+        {{ partner_commissions.timestamp_value('ts') }} as ts__value,
+        {{ partner_commissions.decimal_value('amount', 18, 4) }} as amount__value
+    from fields
 
 )
 
 select
     {{ partner_commissions.string_value('sale_id') }} as sale_id,
-    {{ partner_commissions.timestamp_value('ts') }} as sold_at,
+    ts__value as sold_at,
     {{ partner_commissions.string_value('customer_id') }} as customer_id,
-    {{ partner_commissions.enum_value('type') }} as sale_type,
-    {{ partner_commissions.decimal_value('amount', 18, 4) }} as amount,
+    {{ partner_commissions.enum_value('type', ['charge', 'refund', 'chargeback']) }} as sale_type,
+    amount__value as amount,
     {{ partner_commissions.currency_value('currency') }} as currency,
     {{ partner_commissions.string_value('refers_to') }} as refers_to,
     log_date,
@@ -69,4 +84,4 @@ select
         {{- partner_commissions.rule_currency('currency', required=true) }}
         {{- partner_commissions.rule_string('refers_to', required=false) }}
     end as rejection_reason
-from fields
+from parsed

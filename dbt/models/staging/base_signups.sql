@@ -1,8 +1,8 @@
 {{ config(**partner_commissions.incremental_by_log_date_config()) }}
 
-{#- Every raw line of the signups feed, parsed and checked against SPEC §2; incremental by log
-    date (var log_dates). rejection_reason is NULL for a valid line, else the first rule it
-    breaks. -#}
+{#- Every raw line of the `signups` feed, parsed and checked against SPEC §2. Incremental by
+    log date (var log_dates). rejection_reason is NULL for a valid line, else the first rule
+    the line breaks; typed columns are best-effort on rejected lines. -#}
 
 with raw_lines as (
 
@@ -23,7 +23,7 @@ documents as (
 
 objects as (
 
-    {#- doc: the line, for lines that are a JSON object (NULL otherwise) -#}
+    {#- doc: the line when it is a JSON object, else NULL (JSON accessors never see bad JSON) -#}
     select
         *,
         case when line_problem is null then raw_line end as doc
@@ -39,23 +39,40 @@ fields as (
         line_number,
         raw_line,
         line_problem,
-        {{ partner_commissions.json_fields(
-            'doc',
-            ['signup_id', 'ts', 'kind', 'account_id', 'visitor_id', 'ref_partner_id', 'program', 'email_hash']
-        ) }}
+        {{ partner_commissions.json_fields('doc', [
+            'signup_id',
+            'ts',
+            'kind',
+            'account_id',
+            'visitor_id',
+            'ref_partner_id',
+            'program',
+            'email_hash'
+        ]) }}
     from objects
+
+),
+
+parsed as (
+
+    select
+        *,
+        {{ partner_commissions.timestamp_value('ts') }} as ts__value
+    from fields
 
 )
 
 select
     {{ partner_commissions.string_value('signup_id') }} as signup_id,
-    {{ partner_commissions.timestamp_value('ts') }} as signed_up_at,
-    {{ partner_commissions.enum_value('kind') }} as signup_kind,
+    ts__value as signed_up_at,
+    {{ partner_commissions.enum_value('kind', ['customer', 'partner']) }} as signup_kind,
     {{ partner_commissions.string_value('account_id') }} as account_id,
     {{ partner_commissions.string_value('visitor_id') }} as visitor_id,
     {{ partner_commissions.string_value('ref_partner_id') }} as ref_partner_id,
     case
-        when kind__text = 'partner' then coalesce({{ partner_commissions.enum_value('program') }}, 'affiliate')
+        -- SPEC §2: partners only; default affiliate
+        when kind__type = 'string' and kind__text = 'partner'
+            then coalesce({{ partner_commissions.enum_value('program', ['affiliate', 'solution']) }}, 'affiliate')
     end as program,
     {{ partner_commissions.string_value('email_hash') }} as email_hash,
     log_date,
@@ -73,4 +90,4 @@ select
         {{- partner_commissions.rule_enum('program', ['affiliate', 'solution'], required=false) }}
         {{- partner_commissions.rule_string('email_hash', required=false) }}
     end as rejection_reason
-from fields
+from parsed
