@@ -1,0 +1,415 @@
+"""dbt staging + staging audit: raw log lines -> typed, deduplicated rows, rejects, reconciliation.
+
+A temporary DuckDB gets `raw.<feed>` tables (as the Dagster loader creates them) filled with a
+handful of hand-written lines per feed; `dbt build` runs on the staging models and the staging
+audit models; every expected figure below was worked out by hand from SPEC §2.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_DIR = REPO_ROOT / "dbt"
+DBT = Path(sys.executable).parent / "dbt"
+SELECT = [
+    "staging",
+    "audit_rejected_events",
+    "audit_duplicate_events",
+    "audit_line_reconciliation",
+]
+FEEDS = ("clicks", "signups", "sales", "partner_status", "fx_rates")
+D = Decimal
+J30, J31 = date(2026, 1, 30), date(2026, 1, 31)
+F30, F31 = "2026-01-30.jsonl", "2026-01-31.jsonl.gz"
+
+TS_REASON = "ts is not an ISO-8601 timestamp (e.g. 2026-01-31T13:45:00Z)"
+
+
+def js(**fields) -> str:
+    return json.dumps(fields, separators=(",", ":"))
+
+
+def sale(sale_id, amount, *, type_="charge", currency="USD", **extra) -> str:
+    # `amount` is spliced in as written, so JSON numbers keep their exact literal (10.1, 1e2).
+    head = js(sale_id=sale_id, ts="2026-01-30T10:00:00Z", customer_id="C1", type=type_)
+    tail = js(currency=currency, **extra)
+    return head[:-1] + f',"amount":{amount},' + tail[1:]
+
+
+# feed -> log date -> lines; a line is its text, or (text, is_valid_utf8)
+RAW: dict[str, dict[date, list]] = {
+    "clicks": {
+        J30: [
+            js(click_id="k1", ts="2026-01-30T08:00:00+02:00", partner_id="P1", visitor_id="v1"),
+            js(click_id="k2", ts="2026-01-30T09:00:00", partner_id="P1", landing="product"),
+            js(click_id="k1", ts="2026-01-30T08:00:00+02:00", partner_id="P1", visitor_id="v1"),
+            js(click_id="k5", ts="2026-01-30T09:00:00Z"),
+            ('{"click_id":"k6\ufffd","ts":"2026-01-30T09:00:00Z","partner_id":"P1"}', False),
+        ],
+        J31: [
+            js(click_id="k2", ts="2026-01-30T09:00:00", partner_id="P1", landing="partner_program"),
+            js(click_id="k3", ts="2026-01-31T23:30:00-01:00", partner_id="P2", url=""),
+            js(click_id="k4", ts="2026-01-31T10:00:00Z", partner_id="P1", landing="home"),
+        ],
+    },
+    "signups": {
+        J30: [
+            js(signup_id="u1", ts="2026-01-30T10:00:00Z", kind="partner", account_id="P1"),
+            js(
+                signup_id="u2",
+                ts="2026-01-30T11:00:00Z",
+                kind="customer",
+                account_id="C1",
+                ref_partner_id="P1",
+                program="solution",
+                email_hash="h1",
+            ),
+            js(signup_id="u3", ts="2026-01-30T12:00:00Z", kind="reseller", account_id="R1"),
+            js(
+                signup_id="u4",
+                ts="2026-01-30T13:00:00Z",
+                kind="partner",
+                account_id="P2",
+                program="solution",
+                ref_partner_id="P1",
+            ),
+        ],
+    },
+    "sales": {
+        J30: [
+            sale("s1", "10.1"),
+            sale("s2", '"19.99"', currency="eur"),
+            sale("s3", "0.1"),
+            sale("s4", "1234567.1234"),
+            sale("s5", "1e2"),
+            sale("s6", "-5"),
+            sale("s7", "1.23456"),
+            "not json",
+            sale("s1", "10.1"),
+        ],
+        J31: [
+            sale("s1", "10.10"),
+            sale("s8", '"5.5"', type_="refund", refers_to="s1"),
+            sale("s9", "3", type_="Charge"),
+            sale("s10", "3", currency=None),
+        ],
+    },
+    "partner_status": {
+        J31: [
+            js(event_id="e1", ts="2026-01-31T00:30:00+01:00", partner_id="P1", status="suspended"),
+            js(event_id="e2", ts="2026-01-31T00:30:00Z", partner_id="P1", status="paused"),
+        ],
+    },
+    "fx_rates": {
+        J30: [
+            js(date="2026-01-30", currency="EUR", usd_per_unit=1.0845),
+            '{"date":"2026-01-30","currency":"EUR","usd_per_unit":"1.09"}',
+            '{"date":"2026-01-30","currency":"GBP","usd_per_unit":0}',
+        ],
+    },
+}
+
+
+def file_name(log_date: date) -> str:
+    return F30 if log_date == J30 else F31
+
+
+def write_raw(warehouse: Path, raw: dict[str, dict[date, list]]) -> None:
+    """(Re)create raw.<feed> as the loader does and fill it; values go in as parameters."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+        for feed in FEEDS:  # identifiers from a fixed list
+            con.execute(
+                f"CREATE OR REPLACE TABLE raw.{feed} (log_date DATE NOT NULL, file_name VARCHAR"
+                " NOT NULL, line_number BIGINT NOT NULL, raw_line VARCHAR NOT NULL,"
+                " is_valid_utf8 BOOLEAN NOT NULL)"
+            )
+            for log_date, lines in raw.get(feed, {}).items():
+                for number, line in enumerate(lines, start=1):
+                    text, valid = line if isinstance(line, tuple) else (line, True)
+                    con.execute(
+                        f"INSERT INTO raw.{feed} VALUES (?, ?, ?, ?, ?)",
+                        [log_date, file_name(log_date), number, text, valid],
+                    )
+    finally:
+        con.close()
+
+
+def replace_raw_lines(warehouse: Path, feed: str, log_date: date, lines: list) -> None:
+    """What the loader does on a redelivered file: replace the log date's rows."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(f"DELETE FROM raw.{feed} WHERE log_date = ?", [log_date])
+        for number, line in enumerate(lines, start=1):
+            con.execute(
+                f"INSERT INTO raw.{feed} VALUES (?, ?, ?, ?, true)",
+                [log_date, file_name(log_date), number, line],
+            )
+    finally:
+        con.close()
+
+
+def dbt_build(warehouse: Path, work: Path, log_dates: list[str] | None = None):
+    args = [
+        str(DBT), "build", "--profiles-dir", ".",
+        "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
+        "--select", *SELECT,
+    ]  # fmt: skip
+    if log_dates is not None:
+        args += ["--vars", json.dumps({"log_dates": log_dates})]
+    env = {
+        **os.environ,
+        "WAREHOUSE_PATH": str(warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    return subprocess.run(args, cwd=DBT_DIR, env=env, capture_output=True, text=True)
+
+
+def build_ok(warehouse: Path, work: Path, log_dates: list[str] | None = None) -> None:
+    result = dbt_build(warehouse, work, log_dates)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("dbt_staging")
+    warehouse = work / "warehouse.duckdb"
+    write_raw(warehouse, RAW)
+    build_ok(warehouse, work)
+    return warehouse
+
+
+# ------------------------------------------------------------------------------ contract
+
+
+def test_staging_column_contract(built):
+    def columns(table):
+        return [(r[0], r[1]) for r in query(built, f"DESCRIBE {table}")]
+
+    lineage = [("log_date", "DATE"), ("file_name", "VARCHAR"), ("line_number", "BIGINT")]
+    assert columns("staging.stg_clicks") == [
+        ("click_id", "VARCHAR"), ("clicked_at", "TIMESTAMP"), ("partner_id", "VARCHAR"),
+        ("visitor_id", "VARCHAR"), ("landing", "VARCHAR"), ("url", "VARCHAR"),
+        ("ip", "VARCHAR"), ("user_agent", "VARCHAR"), *lineage,
+    ]  # fmt: skip
+    assert columns("staging.stg_signups") == [
+        ("signup_id", "VARCHAR"), ("signed_up_at", "TIMESTAMP"), ("signup_kind", "VARCHAR"),
+        ("account_id", "VARCHAR"), ("visitor_id", "VARCHAR"), ("ref_partner_id", "VARCHAR"),
+        ("program", "VARCHAR"), ("email_hash", "VARCHAR"), *lineage,
+    ]  # fmt: skip
+    assert columns("staging.stg_sales") == [
+        ("sale_id", "VARCHAR"), ("sold_at", "TIMESTAMP"), ("customer_id", "VARCHAR"),
+        ("sale_type", "VARCHAR"), ("amount", "DECIMAL(18,4)"), ("currency", "VARCHAR"),
+        ("refers_to", "VARCHAR"), *lineage,
+    ]  # fmt: skip
+    assert columns("staging.stg_partner_status") == [
+        ("event_id", "VARCHAR"), ("status_at", "TIMESTAMP"), ("partner_id", "VARCHAR"),
+        ("status", "VARCHAR"), *lineage,
+    ]  # fmt: skip
+    assert columns("staging.stg_fx_rates") == [
+        ("rate_date", "DATE"), ("currency", "VARCHAR"), ("usd_per_unit", "DECIMAL(28,10)"),
+        *lineage,
+    ]  # fmt: skip
+    assert columns("audit.rejected_events") == [
+        ("feed", "VARCHAR"), ("log_date", "DATE"), ("file_name", "VARCHAR"),
+        ("line_number", "BIGINT"), ("raw_line", "VARCHAR"), ("reason", "VARCHAR"),
+    ]  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ parsing
+
+
+def test_sales_amounts_are_exact_decimals(built):
+    rows = query(
+        built,
+        "SELECT sale_id, amount, CAST(amount AS VARCHAR), currency, sale_type, refers_to"
+        " FROM staging.stg_sales ORDER BY line_number, log_date",
+    )
+    assert rows == [
+        ("s1", D("10.1000"), "10.1000", "USD", "charge", None),
+        ("s2", D("19.9900"), "19.9900", "EUR", "charge", None),  # string amount, 'eur'
+        ("s8", D("5.5000"), "5.5000", "USD", "refund", "s1"),
+        ("s3", D("0.1000"), "0.1000", "USD", "charge", None),
+        ("s4", D("1234567.1234"), "1234567.1234", "USD", "charge", None),
+        ("s5", D("100.0000"), "100.0000", "USD", "charge", None),  # 1e2
+    ]
+
+
+def test_timestamps_are_utc(built):
+    assert query(built, "SELECT click_id, clicked_at FROM staging.stg_clicks ORDER BY 1") == [
+        ("k1", datetime(2026, 1, 30, 6, 0)),  # +02:00
+        ("k2", datetime(2026, 1, 30, 9, 0)),  # no offset: UTC
+        ("k3", datetime(2026, 2, 1, 0, 30)),  # -01:00 crosses midnight (and the month)
+    ]
+    assert query(built, "SELECT event_id, status_at, status FROM staging.stg_partner_status") == [
+        ("e1", datetime(2026, 1, 30, 23, 30), "suspended")
+    ]
+
+
+def test_optional_fields_and_defaults(built):
+    assert query(
+        built,
+        "SELECT click_id, visitor_id, landing, url FROM staging.stg_clicks ORDER BY 1",
+    ) == [("k1", "v1", None, None), ("k2", None, "product", None), ("k3", None, None, None)]
+    assert query(
+        built,
+        "SELECT signup_id, signup_kind, account_id, ref_partner_id, program, email_hash"
+        " FROM staging.stg_signups ORDER BY 1",
+    ) == [
+        ("u1", "partner", "P1", None, "affiliate", None),  # partner without program
+        ("u2", "customer", "C1", "P1", None, "h1"),  # customers have no program
+        ("u4", "partner", "P2", "P1", "solution", None),
+    ]
+    assert query(built, "SELECT * FROM staging.stg_fx_rates") == [
+        (J30, "EUR", D("1.0845000000"), J30, F30, 1)
+    ]
+
+
+# ------------------------------------------------------------------------------ audit
+
+
+def test_rejected_events_have_actionable_reasons(built):
+    rows = query(
+        built,
+        "SELECT feed, log_date, file_name, line_number, reason FROM audit.rejected_events"
+        " ORDER BY feed, log_date, line_number",
+    )
+    assert rows == [
+        ("clicks", J30, F30, 4, "missing required field: partner_id"),
+        ("clicks", J30, F30, 5, "line is not valid UTF-8"),
+        ("clicks", J31, F31, 3, "landing must be one of product, partner_program"),
+        ("fx_rates", J30, F30, 3, "usd_per_unit must be > 0"),
+        ("partner_status", J31, F31, 2, "status must be one of active, suspended, terminated"),
+        ("sales", J30, F30, 6, "amount must be > 0"),
+        ("sales", J30, F30, 7, "amount has more than 4 decimal places"),
+        ("sales", J30, F30, 8, "not valid JSON"),
+        ("sales", J31, F31, 3, "type must be one of charge, refund, chargeback"),
+        ("sales", J31, F31, 4, "missing required field: currency"),
+        ("signups", J30, F30, 3, "kind must be one of customer, partner"),
+    ]
+    # kept verbatim
+    assert query(
+        built,
+        "SELECT raw_line FROM audit.rejected_events WHERE feed = 'sales' AND line_number = 8",
+    ) == [("not json",)]
+
+
+def test_duplicates_point_to_the_first_delivery(built):
+    rows = query(
+        built,
+        "SELECT feed, log_date, file_name, line_number, event_id,"
+        " first_log_date, first_file_name, first_line_number, same_payload"
+        " FROM audit.duplicate_events ORDER BY feed, log_date, line_number",
+    )
+    assert rows == [
+        ("clicks", J30, F30, 3, "k1", J30, F30, 1, True),
+        ("clicks", J31, F31, 1, "k2", J30, F30, 2, False),  # landing differs: not applied
+        ("fx_rates", J30, F30, 2, "2026-01-30|EUR", J30, F30, 1, False),
+        ("sales", J30, F30, 9, "s1", J30, F30, 1, True),
+        ("sales", J31, F31, 1, "s1", J30, F30, 1, True),  # 10.10 == 10.1
+    ]
+    # the first delivery is the one staged
+    assert query(built, "SELECT landing FROM staging.stg_clicks WHERE click_id = 'k2'") == [
+        ("product",)
+    ]
+
+
+def test_lines_reconcile_per_feed_and_log_date(built):
+    rows = query(built, "SELECT * FROM audit.line_reconciliation ORDER BY feed, log_date")
+    assert rows == [
+        # feed, log date, raw lines, staged, rejected, duplicates
+        ("clicks", J30, 5, 2, 2, 1),
+        ("clicks", J31, 3, 1, 1, 1),
+        ("fx_rates", J30, 3, 1, 1, 1),
+        ("partner_status", J31, 2, 1, 1, 0),
+        ("sales", J30, 9, 5, 3, 1),
+        ("sales", J31, 4, 1, 2, 1),
+        ("signups", J30, 4, 3, 1, 0),
+    ]
+    for _, _, raw_lines, staged, rejected, duplicates in rows:
+        assert raw_lines == staged + rejected + duplicates
+
+
+# ------------------------------------------------------------------------------ incremental
+
+
+def test_incremental_run_reprocesses_only_the_selected_log_dates(tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    write_raw(warehouse, RAW)
+    build_ok(warehouse, tmp_path)
+    base_j30 = "SELECT * FROM staging.base_sales WHERE log_date = DATE '2026-01-30' ORDER BY ALL"
+    base_j30_before = query(warehouse, base_j30)
+
+    # Redelivered files: 01-31 fixes s9's type and drops the s10 line; 01-30 now has a valid
+    # s6 — but only 01-31 is selected, so the 01-30 change must not be picked up.
+    replace_raw_lines(
+        warehouse,
+        "sales",
+        J31,
+        [sale("s1", "10.10"), sale("s8", '"5.5"', type_="refund", refers_to="s1"), sale("s9", "3")],
+    )
+    j30 = list(RAW["sales"][J30])
+    j30[5] = sale("s6", "5")
+    replace_raw_lines(warehouse, "sales", J30, j30)
+    # and the clicks file of 01-31 is gone: the loader emptied that partition
+    replace_raw_lines(warehouse, "clicks", J31, [])
+
+    build_ok(warehouse, tmp_path, log_dates=["2026-01-31"])
+
+    assert query(warehouse, base_j30) == base_j30_before
+    assert query(
+        warehouse,
+        "SELECT line_number, sale_id, sale_type, rejection_reason FROM staging.base_sales"
+        " WHERE log_date = DATE '2026-01-31' ORDER BY 1",
+    ) == [(1, "s1", "charge", None), (2, "s8", "refund", None), (3, "s9", "charge", None)]
+    assert query(warehouse, "SELECT sale_id FROM staging.stg_sales ORDER BY 1") == [
+        ("s1",), ("s2",), ("s3",), ("s4",), ("s5",), ("s8",), ("s9",),
+    ]  # fmt: skip
+    assert query(
+        warehouse, "SELECT count(*) FROM staging.base_clicks WHERE log_date = DATE '2026-01-31'"
+    ) == [(0,)]
+    assert query(
+        warehouse,
+        "SELECT feed, log_date, raw_lines, staged, rejected, duplicates"
+        " FROM audit.line_reconciliation WHERE feed IN ('sales', 'clicks') ORDER BY 1, 2",
+    ) == [
+        ("clicks", J30, 5, 2, 2, 1),
+        ("sales", J30, 9, 5, 3, 1),  # s6 still rejected: 01-30 was not reprocessed
+        ("sales", J31, 3, 2, 0, 1),
+    ]
+
+    # An ordinary run (no log dates = all of them) picks up 01-30's redelivery too.
+    build_ok(warehouse, tmp_path)
+    assert query(
+        warehouse, "SELECT amount, rejection_reason FROM staging.base_sales WHERE sale_id = 's6'"
+    ) == [(D("5.0000"), None)]
+    assert query(
+        warehouse, "SELECT * FROM audit.line_reconciliation WHERE feed = 'sales' ORDER BY 2"
+    ) == [("sales", J30, 9, 6, 2, 1), ("sales", J31, 3, 2, 0, 1)]
+
+
+def test_log_dates_var_is_validated(tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    write_raw(warehouse, RAW)
+    result = dbt_build(warehouse, tmp_path, log_dates=["2026-01-31' OR true --"])
+    assert result.returncode != 0
+    assert "var log_dates: expected 'YYYY-MM-DD' strings" in result.stdout
