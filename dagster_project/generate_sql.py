@@ -497,7 +497,7 @@ def partner_status_ev(p: Params) -> list[str]:
         FROM partners
     ), s AS (
         SELECT *, t0 + 3600 + ifloor(ub * ({end} - t0) * 0.7) AS st FROM pp
-        WHERE ua < 0.08 OR k IN {forced_s}
+        WHERE (ua < 0.08 AND k <> 4) OR k IN {forced_s}
     )
     SELECT k, st AS ts, 1 AS o, 'suspended' AS status FROM s
     UNION ALL
