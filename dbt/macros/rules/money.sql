@@ -5,8 +5,10 @@
     operand must stay DECIMAL — these macros cast their inputs explicitly.
 
     to_usd: round(amount × usd_per_unit, 2). The operands are narrowed to DECIMAL(18, 4) and
-    DECIMAL(20, 10) so the exact product fits DECIMAL(38, 14) on every engine (no silent
-    scale loss before rounding, e.g. Spark's precision-loss rule above 38 digits).
+    DECIMAL(20, 10) so the exact product keeps its 14 decimals in DuckDB (DECIMAL(38, 14)).
+    Spark sizes a product one digit wider (39) and, over 38, drops decimals: it keeps 13 here
+    instead of the 6 that DECIMAL(28, 10) would leave, so double rounding is out of reach in
+    practice; DECIMAL(19, 10) would make it exact on Spark but fail on a rate >= 1e9.
 
     commission_amount: round(amount_usd × rate, 2) on DECIMAL(18, 2) × DECIMAL(9, 6). -#}
 {% macro round_money(expression) -%}

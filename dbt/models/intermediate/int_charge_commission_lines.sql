@@ -101,6 +101,7 @@ with_rate as (
         active_beneficiaries.*,
         rates.rate
     from active_beneficiaries
+    -- the beneficiary's own program (int_partner_recruiters carries every partner's program)
     inner join recruiters as beneficiary
         on active_beneficiaries.partner_id = beneficiary.partner_id
     inner join rates
