@@ -26,8 +26,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "generate":
         from .generate import generate
 
-        summary = generate(args.data_dir, profile=args.profile, days=args.days, seed=args.seed)
-        print(summary)
+        try:
+            summary = generate(args.data_dir, profile=args.profile, days=args.days, seed=args.seed)
+        except FileExistsError as exc:
+            print(f"generate refused: {exc}", file=sys.stderr)
+            return 1
+        total = summary["total"]
+        print(
+            f"wrote {total['files']:,} files, {total['lines']:,} lines, {total['bytes']:,} bytes"
+            f" to {args.data_dir / 'raw'} in {summary['seconds']:.1f}s"
+        )
         return 0
 
     from .run_command import RunError, run_pipeline

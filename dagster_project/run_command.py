@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 
 from .log_files import LogFileError, discover, log_dates
@@ -114,12 +114,16 @@ def run_pipeline(data_dir: Path) -> dict[str, int]:
             "source": "run_command",
         }
         job = defs.resolve_job_def("pipeline")
-        result = job.execute_in_process(
-            instance=instance,
-            tags=tags,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-        )
+        # dbt's own log lines go to stdout; keep them in a file, the terminal gets progress.
+        log_path = Path(os.environ["DAGSTER_HOME"]) / "last_run.log"
+        _say(f"[run] running all assets for {len(ordered)} log dates; dbt log: {log_path}")
+        with open(log_path, "w") as log, redirect_stdout(log):
+            result = job.execute_in_process(
+                instance=instance,
+                tags=tags,
+                raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+            )
         if not result.success:
             failures = result.get_step_failure_events()
             if failures:

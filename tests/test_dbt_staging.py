@@ -397,7 +397,13 @@ def test_incremental_run_reprocesses_only_the_selected_log_dates(tmp_path):
         ("sales", J31, 3, 2, 0, 1),
     ]
 
-    # An ordinary run (no log dates = all of them) picks up 01-30's redelivery too.
+    # A run with no new logs (log_dates = []) reprocesses nothing: s6 stays rejected.
+    build_ok(warehouse, tmp_path, log_dates=[])
+    assert query(
+        warehouse, "SELECT rejection_reason IS NULL FROM staging.base_sales WHERE sale_id = 's6'"
+    ) == [(False,)]
+
+    # An ordinary run (log_dates unset = all of them) picks up 01-30's redelivery too.
     build_ok(warehouse, tmp_path)
     assert query(
         warehouse, "SELECT amount, rejection_reason FROM staging.base_sales WHERE sale_id = 's6'"

@@ -60,10 +60,22 @@ def dbt_models(
     # dbt runs as a subprocess; its profile reads the warehouse path from this variable.
     os.environ["WAREHOUSE_PATH"] = str(warehouse_path(data_dir.root))
     invocation = dbt.cli(["build", *dbt_vars_arg(dbt_vars_for_log_dates(pending))], context=context)
-    for done, event in enumerate(invocation.stream(), start=1):
-        key = getattr(event, "asset_key", None)
-        name = "/".join(key.path) if key else type(event).__name__
-        report(context, f"[dbt] {done} done: {name}")
+    total = len(context.selected_asset_keys)
+    models = checks = failed_checks = 0
+    for event in invocation.stream():
+        if isinstance(event, dg.AssetCheckResult):
+            checks += 1
+            if not event.passed:
+                failed_checks += 1
+                report(context, f"[dbt] check failed: {event.check_name} on {event.asset_key}")
+        elif isinstance(event, dg.Output | dg.AssetMaterialization):
+            models += 1
+            key = getattr(event, "asset_key", None)
+            name = "/".join(key.path) if key else event.output_name.replace("__", "/")
+            report(context, f"[dbt] {models}/{total} built: {name}")
         yield event
+    report(
+        context, f"[dbt] {models} models and seeds built, {checks} tests ({failed_checks} failed)"
+    )
     with warehouse.get_connection() as con:
         mark_transformed(con, pending)

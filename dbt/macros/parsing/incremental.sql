@@ -1,8 +1,8 @@
 {#-
     The base_<feed> models read raw logs and are incremental by log date (one night's run does
     work in proportion to that night's logs). The dbt var `log_dates` (list of 'YYYY-MM-DD'
-    strings, or one such string) names the log dates to (re)process; an empty list means every
-    log date. A (re)processed log date's rows are replaced as a whole: the pre-hook first
+    strings, or one such string) names the log dates to (re)process; unset (null, the default)
+    means every log date, and an empty list means none (a run with no new logs). A (re)processed log date's rows are replaced as a whole: the pre-hook first
     deletes them (inside the model's transaction), so a log date whose raw rows are gone (its
     file was removed and the loader emptied the partition) does not keep stale rows, which
     delete+insert alone would (it only deletes log dates present in the new rows).
@@ -34,12 +34,13 @@
 {%- endmacro %}
 
 
-{#- The validated `log_dates` var as a list of 'YYYY-MM-DD' strings. Validated because the
-    dates become SQL literals: anything else stops the run with a clear message. -#}
+{#- The validated `log_dates` var as a list of 'YYYY-MM-DD' strings, or none when unset
+    (= every log date). Validated because the dates become SQL literals: anything else stops
+    the run with a clear message. -#}
 {% macro selected_log_dates() -%}
-    {%- set value = var('log_dates', []) -%}
+    {%- set value = var('log_dates', none) -%}
     {%- if value is none -%}
-        {%- set value = [] -%}
+        {{ return(none) }}
     {%- elif value is string -%}
         {%- set value = [value] if value | trim != '' else [] -%}
     {%- endif -%}
@@ -56,30 +57,34 @@
 
 
 {#- WHERE clause restricting raw rows to the selected log dates on an incremental run;
-    nothing on a first/full-refresh run or when no log dates are selected. -#}
+    nothing on a first/full-refresh run or when log_dates is unset; no row when it is []. -#}
 {% macro log_date_filter(column='log_date') -%}
     {%- set dates = partner_commissions.selected_log_dates() -%}
-    {%- if is_incremental() and dates | length > 0 %}
+    {%- if is_incremental() and dates is not none %}
+        {%- if dates | length == 0 %}
+    where 1 = 0
+        {%- else %}
     where {{ column }} in (
-        {%- for d in dates %}
+            {%- for d in dates %}
         cast({{ partner_commissions.sql_literal(d) }} as date){{ "," if not loop.last }}
-        {%- endfor %}
+            {%- endfor %}
     )
+        {%- endif %}
     {%- endif -%}
 {%- endmacro %}
 
 
 {#- Pre-hook: on an incremental run, delete the rows of the selected log dates (all rows when
-    none are selected), so that the run leaves exactly what raw holds for them. -#}
+    log_dates is unset, none when it is []), so the run leaves exactly what raw holds. -#}
 {% macro delete_selected_log_dates(column='log_date') -%}
     {%- set dates = partner_commissions.selected_log_dates() -%}
-    {%- if is_incremental() %}
+    {%- if is_incremental() and (dates is none or dates | length > 0) %}
     delete from {{ this }}
-        {%- if dates | length > 0 %}
+        {%- if dates is not none %}
     where {{ column }} in (
-        {%- for d in dates %}
+            {%- for d in dates %}
         cast({{ partner_commissions.sql_literal(d) }} as date){{ "," if not loop.last }}
-        {%- endfor %}
+            {%- endfor %}
     )
         {%- endif %}
     {%- endif -%}
