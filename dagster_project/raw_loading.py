@@ -13,6 +13,7 @@ pending, and the next run transforms it.
 from __future__ import annotations
 
 import gzip
+import zlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,10 @@ RAW_COLUMNS = (
     "log_date DATE NOT NULL, file_name VARCHAR NOT NULL, line_number BIGINT NOT NULL, "
     "raw_line VARCHAR NOT NULL, is_valid_utf8 BOOLEAN NOT NULL"
 )
+
+
+class RawFileError(RuntimeError):
+    """A log file that cannot be read at all; the message names it."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,10 @@ def load_partition(
     if not force and previous is not None and previous[:3] == (file_name, size, mtime):
         return LoadResult(feed, log_date, file_name, previous[3], skipped=True)
 
-    text, invalid = read_lines(path) if path else ("", [])
+    try:
+        text, invalid = read_lines(path) if path else ("", [])
+    except (OSError, EOFError, zlib.error) as exc:  # e.g. a truncated or corrupt .gz
+        raise RawFileError(f"cannot read {path}: {exc}") from exc
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"DELETE FROM raw.{feed} WHERE log_date = ?", [log_date])

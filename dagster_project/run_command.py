@@ -129,6 +129,10 @@ def run_pipeline(data_dir: Path) -> dict[str, int]:
             if failures:
                 event = failures[0]
                 error = event.step_failure_data.error
+                while error is not None and error.cause is not None:
+                    if not (error.cls_name or "").startswith("Dagster"):
+                        break  # the first exception that is ours, not Dagster's wrapper
+                    error = error.cause
                 detail = error.message.strip() if error else "unknown error"
                 raise RunError(f"step {event.step_key} failed: {detail}")
             raise RunError(f"run {result.run_id} failed")
