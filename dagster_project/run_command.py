@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import subprocess
 import sys
 import time
+import warnings
 from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 
 from .log_files import LogFileError, discover, log_dates
-from .paths import DATA_DIR_ENV, published_marts_path, warehouse_path
+from .paths import DATA_DIR_ENV, REPO_ROOT, published_marts_path, warehouse_path
 
 LOCK_NAME = ".warehouse.lock"
 
@@ -65,6 +67,13 @@ def prepare_dbt_manifest() -> None:
         raise RunError(f"dbt parse failed:\n{done.stdout}{done.stderr}")
 
 
+def ensure_dagster_home(home: Path) -> None:
+    """Create the instance folder with the project's dagster.yaml unless it has one."""
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copyfile(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
+
+
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -77,7 +86,7 @@ def run_pipeline(data_dir: Path) -> dict[str, int]:
     os.environ[DATA_DIR_ENV] = str(data_dir)
     os.environ.setdefault("DAGSTER_HOME", str(data_dir / ".dagster"))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    ensure_dagster_home(Path(os.environ["DAGSTER_HOME"]))
 
     try:
         files = discover(data_dir)
@@ -97,6 +106,7 @@ def run_pipeline(data_dir: Path) -> dict[str, int]:
 
         import dagster as dg
 
+        warnings.filterwarnings("ignore", category=dg.BetaWarning)
         from .definitions import defs
         from .partitions import LOG_DATE_PARTITIONS_NAME
 
