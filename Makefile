@@ -30,7 +30,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	cd dbt && ../$(VENV)/bin/sqlfluff lint models macros tests
+	cd dbt && ../$(VENV)/bin/sqlfluff lint models --processes 2
 
 format: install
 	$(VENV)/bin/ruff check --fix .

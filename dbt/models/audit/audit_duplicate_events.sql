@@ -13,7 +13,7 @@
 
 with
 {% for feed, (key_columns, payload_columns) in feeds.items() -%}
-ranked_{{ feed }} as (
+    ranked_{{ feed }} as (
 
     {{ partner_commissions.ranked_deliveries(
         ref('base_' ~ feed),
@@ -21,25 +21,25 @@ ranked_{{ feed }} as (
         payload_columns=payload_columns
     ) | indent(4) }}
 
-){{ "," if not loop.last }}
+    ){{ "," if not loop.last }}
 
 {% endfor -%}
 {% for feed in feeds -%}
-select
-    cast({{ partner_commissions.sql_literal(feed) }} as {{ dbt.type_string() }}) as feed,
-    log_date,
-    file_name,
-    line_number,
-    event_id,
-    raw_line,
-    first_log_date,
-    first_file_name,
-    first_line_number,
-    same_payload
-from ranked_{{ feed }}
-where delivery_rank > 1
-{% if not loop.last %}
-union all
+    select
+        cast({{ partner_commissions.sql_literal(feed) }} as {{ dbt.type_string() }}) as feed,
+        log_date,
+        file_name,
+        line_number,
+        event_id,
+        raw_line,
+        first_log_date,
+        first_file_name,
+        first_line_number,
+        same_payload
+    from ranked_{{ feed }}
+    where delivery_rank > 1
+    {% if not loop.last %}
+        union all
 
-{% endif -%}
+    {% endif -%}
 {% endfor %}

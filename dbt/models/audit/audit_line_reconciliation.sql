@@ -10,30 +10,54 @@
 with counts as (
 
     {% for feed in feeds -%}
-    select {{ partner_commissions.sql_literal(feed) }} as feed, log_date, count(*) as raw_lines, 0 as staged, 0 as rejected, 0 as duplicates
-    from {{ source('raw', feed) }}
-    group by log_date
+        select
+            {{ partner_commissions.sql_literal(feed) }} as feed,
+            log_date,
+            count(*) as raw_lines,
+            0 as staged,
+            0 as rejected,
+            0 as duplicates
+        from {{ source('raw', feed) }}
+        group by log_date
 
-    union all
+        union all
 
-    select {{ partner_commissions.sql_literal(feed) }}, log_date, 0, count(*), 0, 0
-    from {{ ref('stg_' ~ feed) }}
-    group by log_date
+        select
+            {{ partner_commissions.sql_literal(feed) }} as feed,
+            log_date,
+            0 as raw_lines,
+            count(*) as staged,
+            0 as rejected,
+            0 as duplicates
+        from {{ ref('stg_' ~ feed) }}
+        group by log_date
 
-    {% if not loop.last -%}
-    union all
+        {% if not loop.last -%}
+            union all
 
-    {% endif -%}
+        {% endif -%}
     {% endfor -%}
     union all
 
-    select feed, log_date, 0, 0, count(*), 0
+    select
+        feed,
+        log_date,
+        0 as raw_lines,
+        0 as staged,
+        count(*) as rejected,
+        0 as duplicates
     from {{ ref('audit_rejected_events') }}
     group by feed, log_date
 
     union all
 
-    select feed, log_date, 0, 0, 0, count(*)
+    select
+        feed,
+        log_date,
+        0 as raw_lines,
+        0 as staged,
+        0 as rejected,
+        count(*) as duplicates
     from {{ ref('audit_duplicate_events') }}
     group by feed, log_date
 

@@ -56,9 +56,10 @@ clicks_in_window as (
         clicks.partner_id
     from signups
     inner join clicks
-        on clicks.visitor_id = signups.visitor_id
-        and clicks.clicked_at <= signups.signed_up_at
-        and clicks.clicked_at > {{ dbt.dateadd('day', -1 * var('attribution_window_days'), 'signups.signed_up_at') }}
+        on
+            signups.visitor_id = clicks.visitor_id
+            and signups.signed_up_at >= clicks.clicked_at
+            and clicks.clicked_at > {{ dbt.dateadd('day', -1 * var('attribution_window_days'), 'signups.signed_up_at') }}
 
 ),
 
@@ -78,7 +79,7 @@ cookie_candidates as (
     inner join partners as referrer
         on clicks_in_window.partner_id = referrer.partner_id
         -- the click's partner existed at the click
-        and referrer.signed_up_at <= clicks_in_window.clicked_at
+        and clicks_in_window.clicked_at >= referrer.signed_up_at
     where {{ referrer_precedes_signup('referrer', 'clicks_in_window') }}
 
 ),

@@ -10,7 +10,8 @@
 with charges as (
 
     select * from {{ ref('int_sales_usd') }}
-    where sale_type = 'charge'
+    where
+        sale_type = 'charge'
         and amount_usd is not null
 
 ),
@@ -56,7 +57,7 @@ tier1_beneficiaries as (
     select
         attributed_charges.*,
         1 as tier,
-        tier1_partner_id as partner_id
+        attributed_charges.tier1_partner_id as partner_id
     from attributed_charges
 
 ),
@@ -88,9 +89,10 @@ active_beneficiaries as (
     select beneficiaries.*
     from beneficiaries
     inner join status_intervals
-        on beneficiaries.partner_id = status_intervals.partner_id
-        and status_intervals.valid_from <= beneficiaries.sold_at
-        and (status_intervals.valid_to is null or beneficiaries.sold_at < status_intervals.valid_to)
+        on
+            beneficiaries.partner_id = status_intervals.partner_id
+            and beneficiaries.sold_at >= status_intervals.valid_from
+            and (status_intervals.valid_to is null or beneficiaries.sold_at < status_intervals.valid_to)
     where status_intervals.status = 'active'
 
 ),
@@ -105,10 +107,11 @@ with_rate as (
     inner join recruiters as beneficiary
         on active_beneficiaries.partner_id = beneficiary.partner_id
     inner join rates
-        on beneficiary.program = rates.program
-        and active_beneficiaries.tier = rates.tier
-        and rates.valid_from <= active_beneficiaries.sold_at
-        and (rates.valid_to is null or active_beneficiaries.sold_at < rates.valid_to)
+        on
+            beneficiary.program = rates.program
+            and active_beneficiaries.tier = rates.tier
+            and active_beneficiaries.sold_at >= rates.valid_from
+            and (rates.valid_to is null or active_beneficiaries.sold_at < rates.valid_to)
 
 ),
 

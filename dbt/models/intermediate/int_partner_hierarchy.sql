@@ -4,7 +4,9 @@
 
 with recruiters as (
 
-    select partner_id, recruiter_partner_id
+    select
+        partner_id,
+        recruiter_partner_id
     from {{ ref('int_partner_recruiters') }}
 
 ),

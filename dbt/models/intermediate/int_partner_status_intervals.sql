@@ -8,7 +8,10 @@
 
 with partners as (
 
-    select partner_id, signed_up_at from {{ ref('int_partners') }}
+    select
+        partner_id,
+        signed_up_at
+    from {{ ref('int_partners') }}
 
 ),
 
@@ -37,7 +40,9 @@ event_intervals as (
 
 first_events as (
 
-    select partner_id, min(status_at) as first_status_at
+    select
+        partner_id,
+        min(status_at) as first_status_at
     from status_events
     group by partner_id
 
@@ -55,7 +60,8 @@ signup_intervals as (
     from partners
     left join first_events
         on partners.partner_id = first_events.partner_id
-    where first_events.first_status_at is null
+    where
+        first_events.first_status_at is null
         or first_events.first_status_at > partners.signed_up_at
 
 ),

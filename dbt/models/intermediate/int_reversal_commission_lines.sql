@@ -9,7 +9,8 @@
 with reversals as (
 
     select * from {{ ref('int_sales_usd') }}
-    where sale_type in ('refund', 'chargeback')
+    where
+        sale_type in ('refund', 'chargeback')
         and charge_sale_id is not null
         and amount_usd is not null
 

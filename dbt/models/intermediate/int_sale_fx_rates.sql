@@ -6,7 +6,10 @@
 
 with sales as (
 
-    select sale_id, currency, cast(sold_at as date) as sale_date
+    select
+        sale_id,
+        currency,
+        cast(sold_at as date) as sale_date
     from {{ ref('stg_sales') }}
 
 ),
@@ -28,16 +31,18 @@ rates_in_age_limit as (
         ) as recency_rank
     from sales
     inner join fx_rates
-        on fx_rates.currency = sales.currency
-        and fx_rates.rate_date <= sales.sale_date
-        and fx_rates.rate_date >= cast({{ dbt.dateadd('day', -1 * var('fx_max_age_days'), 'sales.sale_date') }} as date)
+        on
+            sales.currency = fx_rates.currency
+            and sales.sale_date >= fx_rates.rate_date
+            and fx_rates.rate_date >= cast({{ dbt.dateadd('day', -1 * var('fx_max_age_days'), 'sales.sale_date') }} as date)
     where sales.currency <> 'USD'
 
 ),
 
 latest_rates as (
 
-    select * from rates_in_age_limit where recency_rank = 1
+    select * from rates_in_age_limit
+    where recency_rank = 1
 
 ),
 

@@ -22,7 +22,7 @@ ranked_candidates as (
         *,
         row_number() over (
             partition by signup_id
-            order by rule_order, clicked_at desc, click_id desc
+            order by rule_order asc, clicked_at desc, click_id desc
         ) as candidate_rank
     from eligible_candidates
 
@@ -30,7 +30,8 @@ ranked_candidates as (
 
 winners as (
 
-    select * from ranked_candidates where candidate_rank = 1
+    select * from ranked_candidates
+    where candidate_rank = 1
 
 ),
 

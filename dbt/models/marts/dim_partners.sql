@@ -16,7 +16,9 @@ hierarchy as (
 current_status as (
 
     -- the open interval = status after the latest event (else 'active' from signup)
-    select partner_id, status
+    select
+        partner_id,
+        status
     from {{ ref('int_partner_status_intervals') }}
     where valid_to is null
 
@@ -30,7 +32,9 @@ customers as (
 
 recruit_counts as (
 
-    select recruiter_partner_id as partner_id, count(*) as direct_recruits
+    select
+        recruiter_partner_id as partner_id,
+        count(*) as direct_recruits
     from partners
     where recruiter_partner_id is not null
     group by recruiter_partner_id
@@ -39,7 +43,9 @@ recruit_counts as (
 
 customer_counts as (
 
-    select partner_id, count(*) as referred_customers
+    select
+        partner_id,
+        count(*) as referred_customers
     from customers
     where partner_id is not null
     group by partner_id

@@ -47,8 +47,9 @@ final as (
         tier2_totals.last_sale_at
     from recruit_pairs
     left join tier2_totals
-        on recruit_pairs.recruiter_partner_id = tier2_totals.recruiter_partner_id
-        and recruit_pairs.recruit_partner_id = tier2_totals.recruit_partner_id
+        on
+            recruit_pairs.recruiter_partner_id = tier2_totals.recruiter_partner_id
+            and recruit_pairs.recruit_partner_id = tier2_totals.recruit_partner_id
 
 )
 

@@ -6,7 +6,12 @@
 
 with raw_lines as (
 
-    select log_date, file_name, line_number, raw_line, is_valid_utf8
+    select
+        log_date,
+        file_name,
+        line_number,
+        raw_line,
+        is_valid_utf8
     from {{ source('raw', 'sales') }}
     {{- partner_commissions.log_date_filter() }}
 
