@@ -282,3 +282,23 @@ def test_rejected_duplicates_and_orphans_are_reported(golden):
     assert query(warehouse, "SELECT count(*) FROM audit.duplicate_events") == [(1,)]
     orphans = query(warehouse, "SELECT sale_id FROM audit.orphan_reversals")
     assert orphans == [("S10",)]
+
+
+def readme_queries() -> list[str]:
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = text.split("## For analysts", 1)[1].split("\n## ", 1)[0]
+    return [block.split("```", 1)[0] for block in section.split("```sql\n")[1:]]
+
+
+def test_readme_example_queries_give_the_hand_worked_figures(golden):
+    lifetime, statement, pending = readme_queries()
+    marts = golden / "marts.duckdb"
+    assert query(marts, lifetime) == [
+        ("P2", 2, 3, D("133.00"), D("6.65")),
+        ("P1", 1, 2, D("30.10"), D("1.51")),
+    ]
+    assert [row[1:] for row in query(marts, statement)] == [
+        (D("39.00"), D("0.00"), D("0.00"), D("39.00"), D("39.00"), D("0.00")),
+        (D("0.00"), D("0.00"), D("-12.40"), D("-12.40"), D("-4.40"), D("-8.00")),
+    ]
+    assert [row[:2] for row in query(marts, pending)] == [("P2", D("7.50")), ("P3", D("-8.00"))]
