@@ -4,35 +4,9 @@
     log date (var log_dates). rejection_reason is NULL for a valid line, else the first rule
     the line breaks; typed columns are best-effort on rejected lines. -#}
 
-with raw_lines as (
+with objects as (
 
-    select
-        log_date,
-        file_name,
-        line_number,
-        raw_line,
-        is_valid_utf8
-    from {{ source('raw', 'sales') }}
-    {{- partner_commissions.log_date_filter() }}
-
-),
-
-documents as (
-
-    select
-        *,
-        {{ partner_commissions.line_problem('raw_line', 'is_valid_utf8') }} as line_problem
-    from raw_lines
-
-),
-
-objects as (
-
-    {#- doc: the line when it is a JSON object, else NULL (JSON accessors never see bad JSON) -#}
-    select
-        *,
-        case when line_problem is null then raw_line end as doc
-    from documents
+    {{ partner_commissions.raw_json_lines('sales') }}
 
 ),
 
