@@ -37,7 +37,7 @@ def build_raw_feed_asset(feed: str) -> dg.AssetsDefinition:
         warehouse: DuckDBResource,
     ) -> dg.MaterializeResult:
         keys = sorted(context.partition_keys)
-        loaded = skipped = rows = 0
+        loaded = skipped = absent = rows = 0
         with warehouse.get_connection() as con:
             ensure_raw_schema(con)
             for done, key in enumerate(keys, start=1):
@@ -45,7 +45,9 @@ def build_raw_feed_asset(feed: str) -> dg.AssetsDefinition:
                 result = load_partition(
                     con, feed, date.fromisoformat(key), paths, force=config.force
                 )
-                if result.skipped:
+                if result.file_name is None:
+                    absent += 1  # no file for this feed and date
+                elif result.skipped:
                     skipped += 1
                 else:
                     loaded += 1
@@ -54,12 +56,13 @@ def build_raw_feed_asset(feed: str) -> dg.AssetsDefinition:
                     report(
                         context,
                         f"[load {feed}] {done}/{len(keys)} log dates, {rows:,} rows loaded"
-                        f" ({skipped} unchanged, skipped)",
+                        f" ({skipped} unchanged, {absent} without a file)",
                     )
         return dg.MaterializeResult(
             metadata={
                 "partitions_loaded": loaded,
                 "partitions_unchanged": skipped,
+                "partitions_without_file": absent,
                 "rows_loaded": rows,
             }
         )
