@@ -39,8 +39,8 @@ format: install
 ## dev: the Dagster UI on the same instance the run command records runs in
 dev: install
 	@mkdir -p "$(DATA_DIR)/.dagster" && cp -n dagster.yaml "$(DATA_DIR)/.dagster/" 2>/dev/null || true
-	DAGSTER_HOME="$(abspath $(DATA_DIR))/.dagster" PARTNER_DATA_DIR="$(abspath $(DATA_DIR))" \
-		$(VENV)/bin/dagster dev
+	PATH="$(abspath $(VENV))/bin:$$PATH" DAGSTER_HOME="$(abspath $(DATA_DIR))/.dagster" \
+		PARTNER_DATA_DIR="$(abspath $(DATA_DIR))" $(VENV)/bin/dagster dev
 
 clean:
 	rm -rf $(DATA_DIR)/raw $(DATA_DIR)/warehouse.duckdb* $(DATA_DIR)/marts.duckdb $(DATA_DIR)/.dagster dbt/target

@@ -12,6 +12,9 @@ from dagster_duckdb import DuckDBResource
 from .paths import DBT_PROJECT_DIR, data_dir_from_env, warehouse_path
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# Under `dagster dev` only: (re)build dbt's manifest on load. The run command and the tests
+# build it themselves (run_command.prepare_dbt_manifest).
+dbt_project.prepare_if_dev()
 
 
 def venv_dbt_executable() -> str:
