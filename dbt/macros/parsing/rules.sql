@@ -84,8 +84,8 @@
 {%- endmacro %}
 
 
-{#- ISO-8601 timestamp string (see parse_utc_timestamp). -#}
-{% macro rule_timestamp(field, required) -%}
+{#- A string field whose parsed `<field>__value` must not be NULL (timestamps, dates). -#}
+{% macro _rule_parsed_string(field, required, message) -%}
     {%- if required %}
         {{ partner_commissions._rule_missing(field) }}
         when {{ field }}__type <> 'string' or {{ field }}__value is null
@@ -93,7 +93,14 @@
         when {{ partner_commissions._is_present(field) }}
             and ({{ field }}__type <> 'string' or {{ field }}__value is null)
     {%- endif %}
-            then '{{ field }} is not an ISO-8601 timestamp (e.g. 2026-01-31T13:45:00Z)'
+            then '{{ field }} {{ message }}'
+{%- endmacro %}
+
+
+{#- ISO-8601 timestamp string (see parse_utc_timestamp). -#}
+{% macro rule_timestamp(field, required) -%}
+    {{ partner_commissions._rule_parsed_string(
+        field, required, 'is not an ISO-8601 timestamp (e.g. 2026-01-31T13:45:00Z)') }}
 {%- endmacro %}
 
 {% macro timestamp_value(field) -%}
@@ -103,14 +110,8 @@
 
 {#- Calendar date string YYYY-MM-DD. -#}
 {% macro rule_date(field, required) -%}
-    {%- if required %}
-        {{ partner_commissions._rule_missing(field) }}
-        when {{ field }}__type <> 'string' or {{ field }}__value is null
-    {%- else %}
-        when {{ partner_commissions._is_present(field) }}
-            and ({{ field }}__type <> 'string' or {{ field }}__value is null)
-    {%- endif %}
-            then '{{ field }} is not an ISO-8601 date (YYYY-MM-DD)'
+    {{ partner_commissions._rule_parsed_string(
+        field, required, 'is not an ISO-8601 date (YYYY-MM-DD)') }}
 {%- endmacro %}
 
 {% macro date_value(field) -%}
