@@ -16,7 +16,7 @@ import duckdb
 MARTS_SCHEMA = "marts"
 
 
-def _quote(identifier: str) -> str:
+def quote_identifier(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
@@ -40,7 +40,7 @@ def publish_marts(con: duckdb.DuckDBPyConnection, target: Path) -> dict[str, int
     con.execute("ATTACH ? AS publish_target", [str(tmp)])
     try:
         for table in tables:
-            name = _quote(table)
+            name = quote_identifier(table)
             con.execute(
                 f"CREATE TABLE publish_target.main.{name} AS SELECT * FROM {MARTS_SCHEMA}.{name}"
             )

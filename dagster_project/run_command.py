@@ -153,7 +153,12 @@ def run_pipeline(data_dir: Path) -> dict[str, int]:
 def summarize(data_dir: Path) -> dict[str, int]:
     import duckdb
 
+    from .publish import quote_identifier
+
     path = published_marts_path(data_dir)
     with duckdb.connect(str(path), read_only=True) as con:
         tables = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
-        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        return {
+            t: con.execute(f"SELECT count(*) FROM {quote_identifier(t)}").fetchone()[0]
+            for t in tables
+        }
