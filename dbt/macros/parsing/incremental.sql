@@ -56,6 +56,16 @@
 {%- endmacro %}
 
 
+{#- `<column> in (<dates>)`; the dates were validated by selected_log_dates. -#}
+{% macro _log_date_in(column, dates) -%}
+    {{ column }} in (
+        {%- for d in dates %}
+        cast({{ partner_commissions.sql_literal(d) }} as date){{ "," if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+
 {#- WHERE clause restricting raw rows to the selected log dates on an incremental run;
     nothing on a first/full-refresh run or when log_dates is unset; no row when it is []. -#}
 {% macro log_date_filter(column='log_date') -%}
@@ -64,11 +74,7 @@
         {%- if dates | length == 0 %}
     where 1 = 0
         {%- else %}
-    where {{ column }} in (
-            {%- for d in dates %}
-        cast({{ partner_commissions.sql_literal(d) }} as date){{ "," if not loop.last }}
-            {%- endfor %}
-    )
+    where {{ partner_commissions._log_date_in(column, dates) }}
         {%- endif %}
     {%- endif -%}
 {%- endmacro %}
@@ -81,11 +87,7 @@
     {%- if is_incremental() and (dates is none or dates | length > 0) %}
     delete from {{ this }}
         {%- if dates is not none %}
-    where {{ column }} in (
-            {%- for d in dates %}
-        cast({{ partner_commissions.sql_literal(d) }} as date){{ "," if not loop.last }}
-            {%- endfor %}
-    )
+    where {{ partner_commissions._log_date_in(column, dates) }}
         {%- endif %}
     {%- endif -%}
 {%- endmacro %}

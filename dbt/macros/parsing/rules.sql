@@ -66,13 +66,8 @@
             {%- for v in allowed %}{{ partner_commissions.sql_literal(v) }}{{ ", " if not loop.last }}{% endfor -%}
         ))
     {%- endset -%}
-    {%- if required %}
-        {{ partner_commissions._rule_missing(field) }}
-        when {{ check }}
-    {%- else %}
-        when {{ partner_commissions._is_present(field) }} and {{ check }}
-    {%- endif %}
-            then {{ partner_commissions.sql_literal(field ~ ' must be one of ' ~ allowed | join(', ')) }}
+    {{ partner_commissions._rule_check(
+        field, required, check, field ~ ' must be one of ' ~ allowed | join(', ')) }}
 {%- endmacro %}
 
 {% macro enum_value(field, values) -%}
@@ -84,16 +79,26 @@
 {%- endmacro %}
 
 
-{#- A string field whose parsed `<field>__value` must not be NULL (timestamps, dates). -#}
-{% macro _rule_parsed_string(field, required, message) -%}
+{#- One rule, one reason: a required field must be present and pass `check` (a SQL
+    condition that is true when the value is wrong); an optional one is checked only when
+    present. -#}
+{% macro _rule_check(field, required, check, message) -%}
     {%- if required %}
         {{ partner_commissions._rule_missing(field) }}
-        when {{ field }}__type <> 'string' or {{ field }}__value is null
+        when {{ check }}
     {%- else %}
-        when {{ partner_commissions._is_present(field) }}
-            and ({{ field }}__type <> 'string' or {{ field }}__value is null)
+        when {{ partner_commissions._is_present(field) }} and {{ check }}
     {%- endif %}
-            then '{{ field }} {{ message }}'
+            then {{ partner_commissions.sql_literal(message) }}
+{%- endmacro %}
+
+
+{#- A string field whose parsed `<field>__value` must not be NULL (timestamps, dates). -#}
+{% macro _rule_parsed_string(field, required, message) -%}
+    {{ partner_commissions._rule_check(
+        field, required,
+        '(' ~ field ~ "__type <> 'string' or " ~ field ~ '__value is null)',
+        field ~ ' ' ~ message) }}
 {%- endmacro %}
 
 
@@ -124,13 +129,8 @@
     {%- set check -%}
         ({{ field }}__type <> 'string' or not {{ partner_commissions.regex_matches(field ~ '__text', '^[A-Za-z]{3}$') }})
     {%- endset -%}
-    {%- if required %}
-        {{ partner_commissions._rule_missing(field) }}
-        when {{ check }}
-    {%- else %}
-        when {{ partner_commissions._is_present(field) }} and {{ check }}
-    {%- endif %}
-            then '{{ field }} must be a 3-letter ISO 4217 code'
+    {{ partner_commissions._rule_check(
+        field, required, check, field ~ ' must be a 3-letter ISO 4217 code') }}
 {%- endmacro %}
 
 {% macro currency_value(field) -%}
