@@ -15,6 +15,11 @@ def main(argv: list[str] | None = None) -> int:
 
     run = sub.add_parser("run", help="load every log date, build the marts, publish them")
     run.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every dbt model from all raw data (after a rule or seed change)",
+    )
 
     gen = sub.add_parser("generate", help="write deterministic sample logs")
     gen.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
@@ -41,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     from .run_command import RunError, run_pipeline
 
     try:
-        counts = run_pipeline(args.data_dir)
+        counts = run_pipeline(args.data_dir, full_refresh=args.full_refresh)
     except RunError as exc:
         print(f"run failed: {exc}", file=sys.stderr)
         return 1

@@ -5,13 +5,17 @@ import dagster as dg
 from .assets.dbt_models import dbt_models
 from .assets.published_marts import published_marts
 from .assets.raw_feeds import raw_feed_assets
+from .checks import asset_checks
+from .jobs import pipeline_job
 from .resources import build_resources
-
-# Everything, raw loads through publishing: one run per log date (or range of log dates).
-pipeline_job = dg.define_asset_job("pipeline", selection=dg.AssetSelection.all())
+from .schedules import nightly_schedule
+from .sensors import late_files_sensor
 
 defs = dg.Definitions(
     assets=[*raw_feed_assets, dbt_models, published_marts],
+    asset_checks=asset_checks,
     jobs=[pipeline_job],
+    schedules=[nightly_schedule],
+    sensors=[late_files_sensor],
     resources=build_resources(),
 )

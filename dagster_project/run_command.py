@@ -13,9 +13,13 @@ from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 
 from .log_files import LogFileError, discover, log_dates
+from .partitions import FIRST_LOG_DATE, out_of_range_log_dates
 from .paths import DATA_DIR_ENV, REPO_ROOT, published_marts_path, warehouse_path
+from .pending_work import file_fingerprints, log_dates_to_run, read_load_state
 
 LOCK_NAME = ".warehouse.lock"
+RUN_COMMAND_SOURCE = "run_command"
+PLANNED_EVENTS_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
 
 
 class RunError(RuntimeError):
@@ -78,7 +82,55 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def run_pipeline(data_dir: Path) -> dict[str, int]:
+def settle_in_progress_runs(instance) -> None:
+    """Refuse while a run launched elsewhere (daemon, UI) is in progress; mark failed the runs of
+    this command that a crash or kill -9 left "in progress" (this process holds the lock, so
+    no other run command is alive)."""
+    import dagster as dg
+
+    active = instance.get_runs(
+        filters=dg.RunsFilter(
+            statuses=[
+                dg.DagsterRunStatus.STARTING,
+                dg.DagsterRunStatus.STARTED,
+                dg.DagsterRunStatus.CANCELING,
+            ]
+        )
+    )
+    for run in active:
+        if run.tags.get("source") == RUN_COMMAND_SOURCE:
+            instance.report_run_failed(
+                run, "marked failed by the next run command: its process was gone"
+            )
+            _say(f"[run] earlier run {run.run_id} had died (killed or crashed); marked failed")
+        else:
+            origin = (
+                run.tags.get("source") or run.tags.get("dagster/schedule_name") or "from the UI"
+            )
+            raise RunError(
+                f"run {run.run_id} ({origin}) "
+                f"is {run.status.value.lower()} in the Dagster instance and holds the warehouse; "
+                "wait for it to finish (or terminate it in the UI), then run again"
+            )
+
+
+def blocking_check_failures(result) -> list[str]:
+    """`check on asset: description` for each failed check of ERROR severity in the run."""
+    import dagster as dg
+
+    failed = []
+    for event in result.all_events:
+        if event.event_type_value != "ASSET_CHECK_EVALUATION":
+            continue
+        evaluation = event.event_specific_data
+        if evaluation.passed or evaluation.severity != dg.AssetCheckSeverity.ERROR:
+            continue
+        name = f"{evaluation.check_name} on {evaluation.asset_key.to_user_string()}"
+        failed.append(f"{name}: {evaluation.description}" if evaluation.description else name)
+    return failed
+
+
+def run_pipeline(data_dir: Path, *, full_refresh: bool = False) -> dict[str, int]:
     """Materialize every asset for every log date present in `data_dir`; return mart row counts."""
     data_dir = data_dir.resolve()
     if not data_dir.is_dir():
@@ -86,6 +138,9 @@ def run_pipeline(data_dir: Path) -> dict[str, int]:
     os.environ[DATA_DIR_ENV] = str(data_dir)
     os.environ.setdefault("DAGSTER_HOME", str(data_dir / ".dagster"))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    # One "planned" event per asset for a range run, not one per asset and log date: with
+    # Dagster's default SQLite storage those events, not the work, dominated long ranges.
+    os.environ.setdefault(PLANNED_EVENTS_ENV, "1")
     ensure_dagster_home(Path(os.environ["DAGSTER_HOME"]))
 
     try:
@@ -97,10 +152,31 @@ def run_pipeline(data_dir: Path) -> dict[str, int]:
         raise RunError(
             f"no log files under {data_dir / 'raw'} (expected raw/<feed>/YYYY-MM-DD.jsonl)"
         )
+    outside = out_of_range_log_dates(keys)
+    if outside:
+        raise RunError(
+            f"log date(s) {', '.join(outside)} have no partition: log dates run from "
+            f"{FIRST_LOG_DATE} through today (UTC); rename or move those files"
+        )
     _say(f"[run] {data_dir}: {len(files)} files, {len(keys)} log dates ({keys[0]} .. {keys[-1]})")
 
     with warehouse_lock(data_dir):
         started = time.monotonic()
+        if full_refresh:
+            todo = keys
+        else:
+            todo = log_dates_to_run(
+                file_fingerprints(files), read_load_state(warehouse_path(data_dir))
+            )
+            if not todo and not published_marts_path(data_dir).exists():
+                todo = keys[-1:]  # nothing to load, but the marts were never published
+        if not todo:
+            _say(
+                "[run] nothing to do: every log file is unchanged since it was loaded and "
+                f"transformed, and {published_marts_path(data_dir).name} is current"
+            )
+            return summarize(data_dir)
+        _say(f"[run] {len(todo)} log date(s) new, changed or pending ({todo[0]} .. {todo[-1]})")
         _say("[run] preparing dbt manifest")
         prepare_dbt_manifest()
 
@@ -108,33 +184,37 @@ def run_pipeline(data_dir: Path) -> dict[str, int]:
 
         warnings.filterwarnings("ignore", category=dg.BetaWarning)
         from .definitions import defs
-        from .partitions import LOG_DATE_PARTITIONS_NAME
 
         instance = dg.DagsterInstance.get()
-        known = set(instance.get_dynamic_partitions(LOG_DATE_PARTITIONS_NAME))
-        new = [k for k in keys if k not in known]
-        if new:
-            instance.add_dynamic_partitions(LOG_DATE_PARTITIONS_NAME, new)
-        ordered = instance.get_dynamic_partitions(LOG_DATE_PARTITIONS_NAME)
-        # A range over every registered key (insertion order); keys without a file here load
-        # nothing, unchanged files are skipped by the loaders.
+        settle_in_progress_runs(instance)
+        # One run over the range of those dates. Dates in between without a new or changed
+        # file cost a file-system check each: the loaders skip unchanged files.
         tags = {
-            "dagster/asset_partition_range_start": ordered[0],
-            "dagster/asset_partition_range_end": ordered[-1],
-            "source": "run_command",
+            "dagster/asset_partition_range_start": todo[0],
+            "dagster/asset_partition_range_end": todo[-1],
+            "source": RUN_COMMAND_SOURCE,
         }
+        run_config: dict = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+        if full_refresh:
+            run_config["ops"] = {"dbt_models": {"config": {"full_refresh": True}}}
         job = defs.resolve_job_def("pipeline")
         # dbt's own log lines go to stdout; keep them in a file, the terminal gets progress.
         log_path = Path(os.environ["DAGSTER_HOME"]) / "last_run.log"
-        _say(f"[run] running all assets for {len(ordered)} log dates; dbt log: {log_path}")
+        _say(f"[run] running all assets for log dates {todo[0]} .. {todo[-1]}; dbt log: {log_path}")
         with open(log_path, "w") as log, redirect_stdout(log):
             result = job.execute_in_process(
                 instance=instance,
                 tags=tags,
                 raise_on_error=False,
-                run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+                run_config=run_config,
             )
         if not result.success:
+            failed_checks = blocking_check_failures(result)
+            if failed_checks:
+                raise RunError(
+                    f"blocking check(s) failed: {'; '.join(failed_checks)}. "
+                    f"{published_marts_path(data_dir).name} was not replaced"
+                )
             failures = result.get_step_failure_events()
             if failures:
                 event = failures[0]

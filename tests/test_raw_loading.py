@@ -11,7 +11,6 @@ import pytest
 
 from dagster_project.assets.raw_feeds import raw_feed_assets
 from dagster_project.log_files import FEEDS, discover
-from dagster_project.partitions import LOG_DATE_PARTITIONS_NAME
 from dagster_project.paths import warehouse_path
 from dagster_project.resources import build_resources
 
@@ -65,7 +64,6 @@ def test_every_non_empty_line_is_loaded_once_plain_and_gzipped(small_logs: Path)
     assert {f.is_gzip for f in files} == {True, False}
     keys = sorted({f.partition_key for f in files})
     instance = dg.DagsterInstance.ephemeral()
-    instance.add_dynamic_partitions(LOG_DATE_PARTITIONS_NAME, keys)
     for key in keys:
         materialize(small_logs, instance, key)
     expected = {(f.feed, f.partition_key): non_empty_lines(f.path) for f in files}
@@ -84,7 +82,6 @@ def test_lines_are_verbatim_with_file_and_line_number(tmp_path: Path):
     body = b'{"click_id":"a"}\r\n\n  \n{"click_id":"\xff"}\nnot json'
     (feed_dir / "2026-03-01.jsonl.gz").write_bytes(gzip.compress(body))
     instance = dg.DagsterInstance.ephemeral()
-    instance.add_dynamic_partitions(LOG_DATE_PARTITIONS_NAME, ["2026-03-01"])
     materialize(tmp_path, instance, "2026-03-01")
     with duckdb.connect(str(warehouse_path(tmp_path)), read_only=True) as con:
         rows = con.execute(
@@ -104,7 +101,6 @@ def test_a_changed_file_replaces_its_partition(tmp_path: Path):
     path = feed_dir / "2026-03-01.jsonl"
     path.write_text("a\nb\nc\n")
     instance = dg.DagsterInstance.ephemeral()
-    instance.add_dynamic_partitions(LOG_DATE_PARTITIONS_NAME, ["2026-03-01"])
     materialize(tmp_path, instance, "2026-03-01")
     assert raw_counts(tmp_path)[("sales", "2026-03-01")] == 3
     path.write_text("a\nb\n")

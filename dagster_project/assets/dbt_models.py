@@ -1,7 +1,9 @@
 """The dbt project as Dagster assets: staging → intermediate → marts (and audit, seeds).
 
 dbt data tests become asset checks. One `dbt build` per run; the incremental models
-reprocess only the log dates loaded since dbt last ran (`raw._file_loads.transformed`).
+reprocess only the log dates loaded since the last published run (`raw._file_loads.transformed`,
+set by the published asset): a run that fails a check leaves its dates pending, and the next
+run transforms and checks them again.
 """
 
 import os
@@ -21,8 +23,13 @@ from ..dbt_vars import dbt_vars_arg, dbt_vars_for_log_dates
 from ..partitions import WAREHOUSE_POOL
 from ..paths import warehouse_path
 from ..progress import report
-from ..raw_loading import ensure_raw_schema, mark_transformed, pending_log_dates
+from ..raw_loading import ensure_raw_schema, pending_log_dates
 from ..resources import DataDir, dbt_project
+
+
+class DbtBuildConfig(dg.Config):
+    # Rebuild every model from all raw data (dbt --full-refresh), e.g. after a rule change.
+    full_refresh: bool = False
 
 
 class Translator(DagsterDbtTranslator):
@@ -49,6 +56,7 @@ translator = Translator(settings=DagsterDbtTranslatorSettings(enable_asset_check
 )
 def dbt_models(
     context: dg.AssetExecutionContext,
+    config: DbtBuildConfig,
     dbt: DbtCliResource,
     warehouse: DuckDBResource,
     data_dir: DataDir,
@@ -56,10 +64,15 @@ def dbt_models(
     with warehouse.get_connection() as con:
         ensure_raw_schema(con)
         pending = pending_log_dates(con)
-    report(context, f"[dbt] build: {len(pending)} log date(s) to transform")
     # dbt runs as a subprocess; its profile reads the warehouse path from this variable.
     os.environ["WAREHOUSE_PATH"] = str(warehouse_path(data_dir.root))
-    invocation = dbt.cli(["build", *dbt_vars_arg(dbt_vars_for_log_dates(pending))], context=context)
+    if config.full_refresh:
+        report(context, "[dbt] build --full-refresh: every model from all raw data")
+        args = ["build", "--full-refresh"]  # no log_dates var: every log date
+    else:
+        report(context, f"[dbt] build: {len(pending)} log date(s) to transform")
+        args = ["build", *dbt_vars_arg(dbt_vars_for_log_dates(pending))]
+    invocation = dbt.cli(args, context=context)
     total = len(context.selected_asset_keys)
     models = checks = failed_checks = 0
     for event in invocation.stream():
@@ -77,5 +90,3 @@ def dbt_models(
     report(
         context, f"[dbt] {models} models and seeds built, {checks} tests ({failed_checks} failed)"
     )
-    with warehouse.get_connection() as con:
-        mark_transformed(con, pending)

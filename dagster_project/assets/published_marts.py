@@ -3,20 +3,25 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from ..checks.line_accounting import LINE_RECONCILIATION
 from ..partitions import WAREHOUSE_POOL
 from ..paths import published_marts_path
 from ..progress import report
 from ..publish import publish_marts
+from ..raw_loading import mark_transformed, pending_log_dates
 from ..resources import DataDir
 from .dbt_models import dbt_models
 
 MART_KEYS = [key for key in dbt_models.keys if key.path[0] == "marts"]
+# Downstream of every mart and of the line reconciliation, so the blocking checks on them
+# (dbt's tests and dagster_project/checks) must pass before the file is replaced.
+UPSTREAM_KEYS = [*MART_KEYS, LINE_RECONCILIATION]
 
 
 @dg.asset(
     key=dg.AssetKey(["published", "marts_duckdb"]),
     group_name="published",
-    deps=MART_KEYS,
+    deps=UPSTREAM_KEYS,
     pool=WAREHOUSE_POOL,
     kinds={"duckdb"},
     description="The `marts` schema copied to `<data dir>/marts.duckdb`, replaced atomically.",
@@ -27,6 +32,8 @@ def published_marts(
     target = published_marts_path(data_dir.root)
     with warehouse.get_connection() as con:
         counts = publish_marts(con, target)
+        # Only now are the loaded log dates done: built, checked and published.
+        mark_transformed(con, pending_log_dates(con))
     report(context, f"[publish] {target}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
     return dg.MaterializeResult(
         metadata={"path": str(target), **{f"rows_{t}": n for t, n in counts.items()}}

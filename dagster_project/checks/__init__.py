@@ -1,0 +1,15 @@
+"""Asset checks beyond dbt's tests, computed independently of the dbt models they guard.
+
+Blocking checks guard money: when one fails, nothing downstream of its asset runs in that run,
+so `marts.duckdb` is not replaced (the published asset depends on both guarded assets).
+"""
+
+from .commission_reconciliation import commission_reconciliation_check
+from .line_accounting import raw_lines_accounted_for_check
+from .log_freshness import log_freshness_check
+
+asset_checks = [
+    raw_lines_accounted_for_check,
+    commission_reconciliation_check,
+    log_freshness_check,
+]

@@ -1,0 +1,81 @@
+"""Commission reconciliation: Σ tier-2 lines = Σ round(5 % × the sale's amount_usd).
+
+Recomputed in Python with exact decimals from `marts.fct_sales` (not from the lines' own
+copies of the amount), rounding half away from zero as SPEC §3 says. Tier 2 is 5 % of every
+sale of a recruited partner, for life; a line at another rate or amount fails the check.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import dagster as dg
+import duckdb
+from dagster_duckdb import DuckDBResource
+
+from ..partitions import WAREHOUSE_POOL
+
+FCT_COMMISSIONS = dg.AssetKey(["marts", "fct_commissions"])
+TIER2_RATE = Decimal("0.05")
+CENT = Decimal("0.01")
+
+
+def round_money(value: Decimal) -> Decimal:
+    """Cents, half away from zero (Decimal's ROUND_HALF_UP rounds away from zero)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Tier2Reconciliation:
+    lines: int
+    lines_usd: Decimal
+    expected_usd: Decimal
+    sales_missing: int  # tier-2 lines whose sale is not in fct_sales
+
+    @property
+    def difference(self) -> Decimal:
+        return self.lines_usd - self.expected_usd
+
+
+def reconcile_tier2(
+    con: duckdb.DuckDBPyConnection, rate: Decimal = TIER2_RATE
+) -> Tier2Reconciliation:
+    rows = con.execute(
+        """
+        select c.commission_usd, s.amount_usd
+        from marts.fct_commissions c
+        left join marts.fct_sales s on s.sale_id = c.sale_id
+        where c.tier = 2
+        """
+    ).fetchall()
+    lines_usd = sum((Decimal(c) for c, _ in rows), Decimal("0.00"))
+    expected = sum((round_money(rate * Decimal(a)) for _, a in rows if a is not None), Decimal(0))
+    missing = sum(1 for _, a in rows if a is None)
+    return Tier2Reconciliation(len(rows), lines_usd, Decimal(expected), missing)
+
+
+@dg.asset_check(
+    asset=FCT_COMMISSIONS,
+    name="tier2_commission_reconciliation",
+    blocking=True,
+    pool=WAREHOUSE_POOL,
+    description="Σ tier-2 commission_usd = Σ round(5 % × fct_sales.amount_usd) over those sales.",
+)
+def commission_reconciliation_check(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+    with warehouse.get_connection() as con:
+        result = reconcile_tier2(con)
+    passed = result.difference == 0 and result.sales_missing == 0
+    return dg.AssetCheckResult(
+        passed=passed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=(
+            f"{result.lines:,} tier-2 lines sum to {result.lines_usd} USD; "
+            f"5 % of their sales is {result.expected_usd} USD"
+        ),
+        metadata={
+            "tier2_lines": result.lines,
+            "tier2_lines_usd": str(result.lines_usd),
+            "expected_usd": str(result.expected_usd),
+            "difference_usd": str(result.difference),
+            "lines_without_sale": result.sales_missing,
+        },
+    )
