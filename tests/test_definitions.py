@@ -5,8 +5,8 @@ sensor, and the one-writer pool."""
 import importlib
 import subprocess
 import sys
-from pathlib import Path
 from datetime import UTC, datetime
+from pathlib import Path
 
 import dagster as dg
 import pytest

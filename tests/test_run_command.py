@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from dagster_project.log_files import FEEDS
-from dagster_project.run_command import warehouse_lock
-from tests.conftest import run_cli
+from dagster_project.run_command import ensure_dagster_home, warehouse_lock
+from tests.conftest import REPO_ROOT, run_cli
 
 
 def digest(path: Path) -> str:
@@ -94,3 +96,54 @@ def test_missing_data_dir_is_a_clear_error(tmp_path: Path):
     done = run_cli("run", "--data-dir", str(tmp_path / "nope"))
     assert done.returncode == 1
     assert "does not exist" in done.stderr
+
+
+def test_a_rerun_with_no_new_logs_does_nothing(small_run: Path):
+    before = digest(small_run / "marts.duckdb")
+    done = run_cli("run", "--data-dir", str(small_run))
+    assert done.returncode == 0, done.stderr
+    assert "nothing to do" in done.stderr
+    assert digest(small_run / "marts.duckdb") == before
+
+
+def test_a_failing_money_check_blocks_publishing(small_run: Path):
+    """Tier 2 reconciled at 6 % instead of 5 % must fail, and marts.duckdb must stay as it was."""
+    before = digest(small_run / "marts.duckdb")
+    inject = (
+        "import sys; from decimal import Decimal;"
+        "import dagster_project.checks.commission_reconciliation as c;"
+        "c.TIER2_RATE = Decimal('0.06');"
+        "from dagster_project.__main__ import main;"
+        f"sys.exit(main(['run', '--data-dir', {str(small_run)!r}, '--full-refresh']))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", inject], capture_output=True, text=True, cwd=REPO_ROOT
+    )
+    assert done.returncode == 1
+    assert "blocking check(s) failed: tier2_commission_reconciliation on marts/fct_commissions" in (
+        done.stderr
+    )
+    assert "marts.duckdb was not replaced" in done.stderr
+    assert "[publish]" not in done.stderr
+    assert digest(small_run / "marts.duckdb") == before
+
+
+def test_refuses_while_a_scheduled_run_is_in_progress(tmp_path: Path):
+    """A run launched by the daemon holds the warehouse: the run command waits for it. A run of
+    the run command itself left "started" by a kill -9 is marked failed instead."""
+    import dagster as dg
+
+    (tmp_path / "raw" / "sales").mkdir(parents=True)
+    (tmp_path / "raw" / "sales" / "2026-01-01.jsonl").write_text("{}\n")
+    home = tmp_path / ".dagster"
+    ensure_dagster_home(home)
+    with dg.instance_for_test(temp_dir=str(home)) as instance:
+        nightly = dg.DagsterRun(
+            job_name="pipeline", status=dg.DagsterRunStatus.STARTED, tags={"source": "nightly"}
+        )
+        instance.add_run(nightly)
+    done = run_cli("run", "--data-dir", str(tmp_path), env={"DAGSTER_HOME": str(home)})
+    assert done.returncode == 1
+    assert f"run {nightly.run_id} (nightly) is started" in done.stderr
+    assert "holds the warehouse" in done.stderr
+    assert not (tmp_path / "marts.duckdb").exists()

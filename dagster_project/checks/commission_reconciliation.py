@@ -36,9 +36,7 @@ class Tier2Reconciliation:
         return self.lines_usd - self.expected_usd
 
 
-def reconcile_tier2(
-    con: duckdb.DuckDBPyConnection, rate: Decimal = TIER2_RATE
-) -> Tier2Reconciliation:
+def reconcile_tier2(con: duckdb.DuckDBPyConnection, rate: Decimal) -> Tier2Reconciliation:
     rows = con.execute(
         """
         select c.commission_usd, s.amount_usd
@@ -62,7 +60,7 @@ def reconcile_tier2(
 )
 def commission_reconciliation_check(warehouse: DuckDBResource) -> dg.AssetCheckResult:
     with warehouse.get_connection() as con:
-        result = reconcile_tier2(con)
+        result = reconcile_tier2(con, TIER2_RATE)
     passed = result.difference == 0 and result.sales_missing == 0
     return dg.AssetCheckResult(
         passed=passed,
