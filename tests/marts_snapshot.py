@@ -1,0 +1,30 @@
+"""Row-for-row snapshots of DuckDB tables, to compare two builds or two moments of a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.publish import quote_identifier
+
+
+def table_snapshots(path: Path, schema: str = "main") -> dict[str, tuple[int, str]]:
+    """Per table of `schema`: (row count, md5 of its sorted rows rendered as text)."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables"
+                " where table_catalog = current_database() and table_schema = ? order by 1",
+                [schema],
+            ).fetchall()
+        ]
+        out = {}
+        for table in tables:
+            name = f"{quote_identifier(schema)}.{quote_identifier(table)}"
+            out[table] = con.execute(
+                f"select count(*), md5(coalesce(string_agg(r, chr(10) order by r), ''))"
+                f" from (select cast(t as varchar) as r from {name} as t)"
+            ).fetchone()
+    return out
