@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DATA_DIR ?= data
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install run test lint format dev generate clean
+.PHONY: install run test lint format dev daemon generate clean
 
 install: $(STAMP)
 
@@ -36,11 +36,18 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+DAGSTER_ENV = PATH="$(abspath $(VENV))/bin:$$PATH" DAGSTER_HOME="$(abspath $(DATA_DIR))/.dagster" \
+	PARTNER_DATA_DIR="$(abspath $(DATA_DIR))" DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS=1
+
 ## dev: the Dagster UI on the same instance the run command records runs in
 dev: install
 	@mkdir -p "$(DATA_DIR)/.dagster" && cp -n dagster.yaml "$(DATA_DIR)/.dagster/" 2>/dev/null || true
-	PATH="$(abspath $(VENV))/bin:$$PATH" DAGSTER_HOME="$(abspath $(DATA_DIR))/.dagster" \
-		PARTNER_DATA_DIR="$(abspath $(DATA_DIR))" $(VENV)/bin/dagster dev
+	$(DAGSTER_ENV) $(VENV)/bin/dagster dev
+
+## daemon: the nightly schedule and the late-file sensor, without the UI
+daemon: install
+	@mkdir -p "$(DATA_DIR)/.dagster" && cp -n dagster.yaml "$(DATA_DIR)/.dagster/" 2>/dev/null || true
+	$(DAGSTER_ENV) $(VENV)/bin/dagster-daemon run -w workspace.yaml
 
 clean:
 	rm -rf $(DATA_DIR)/raw $(DATA_DIR)/warehouse.duckdb* $(DATA_DIR)/marts.duckdb $(DATA_DIR)/.dagster dbt/target
