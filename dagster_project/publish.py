@@ -4,11 +4,17 @@ BI tools read `marts.duckdb`, never the warehouse (DuckDB lets no other process 
 while the writer holds it). The copy is written to a temporary file in the same directory and
 moved over the old one with `os.replace`, so a reader sees either the old file or the new
 one, whole. A run that fails before this point leaves the published file untouched.
+
+A run killed while publishing leaves its temporary file (and maybe its `.wal`) behind; the
+next publish removes those of processes that no longer exist. Before the swap the copy is
+checkpointed (no `.wal` may be left: `os.replace` would not carry it along) and fsynced, and
+the directory is fsynced after it, so a crash cannot publish a file whose data is not on disk.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import duckdb
@@ -29,37 +35,79 @@ def mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
+def temp_path(target: Path, pid: int) -> Path:
+    return target.with_name(f".{target.name}.{pid}.tmp")
+
+
+def wal_path(database: Path) -> Path:
+    return database.with_name(database.name + ".wal")
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def remove_stale_temp_files(target: Path) -> list[Path]:
+    """Remove temporary files (and their `.wal`) left next to `target` by publishes whose
+    process is gone, e.g. a run killed mid-publish; a live process's file is left alone."""
+    pattern = re.compile(re.escape(f".{target.name}.") + r"(\d+)\.tmp(\.wal)?")
+    removed = []
+    for path in target.parent.iterdir():
+        match = pattern.fullmatch(path.name)
+        if match is None:
+            continue
+        pid = int(match.group(1))
+        if pid != os.getpid() and _process_exists(pid):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def publish_marts(con: duckdb.DuckDBPyConnection, target: Path) -> dict[str, int]:
     """Copy every table of schema `marts` into `target` (default schema); return row counts."""
     tables = mart_tables(con)
     if not tables:
         raise RuntimeError("nothing to publish: the warehouse has no tables in schema 'marts'")
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
+    remove_stale_temp_files(target)  # ours too: a stale .wal would be replayed into the copy
+    tmp = temp_path(target, os.getpid())
     counts: dict[str, int] = {}
-    con.execute("ATTACH ? AS publish_target", [str(tmp)])
     try:
-        for table in tables:
-            name = quote_identifier(table)
-            con.execute(
-                f"CREATE TABLE publish_target.main.{name} AS SELECT * FROM {MARTS_SCHEMA}.{name}"
-            )
-            counts[table] = con.execute(
-                f"SELECT count(*) FROM publish_target.main.{name}"
-            ).fetchone()[0]
-        con.execute("CHECKPOINT publish_target")
-    finally:
-        con.execute("DETACH publish_target")
-    try:
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-        dir_fd = os.open(target.parent, os.O_RDONLY)
+        con.execute("ATTACH ? AS publish_target", [str(tmp)])
         try:
-            os.fsync(dir_fd)
+            for table in tables:
+                name = quote_identifier(table)
+                con.execute(
+                    f"CREATE TABLE publish_target.main.{name}"
+                    f" AS SELECT * FROM {MARTS_SCHEMA}.{name}"
+                )
+                counts[table] = con.execute(
+                    f"SELECT count(*) FROM publish_target.main.{name}"
+                ).fetchone()[0]
+            con.execute("CHECKPOINT publish_target")
         finally:
-            os.close(dir_fd)
+            con.execute("DETACH publish_target")
+        if wal_path(tmp).exists():
+            raise RuntimeError(f"{wal_path(tmp)} is left after the checkpoint; not publishing")
+        _fsync(tmp)
+        os.replace(tmp, target)
+        _fsync(target.parent)
     except BaseException:
         tmp.unlink(missing_ok=True)
+        wal_path(tmp).unlink(missing_ok=True)
         raise
     return counts
