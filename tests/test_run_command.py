@@ -147,3 +147,17 @@ def test_refuses_while_a_scheduled_run_is_in_progress(tmp_path: Path):
     assert f"run {nightly.run_id} (nightly) is started" in done.stderr
     assert "holds the warehouse" in done.stderr
     assert not (tmp_path / "marts.duckdb").exists()
+
+
+def test_runs_are_recorded_in_the_instance_the_ui_shows(small_run: Path):
+    """`make dev` and `make daemon` use DIR/.dagster, where the run command records its runs."""
+    import dagster as dg
+
+    makefile = (REPO_ROOT / "Makefile").read_text()
+    assert 'DAGSTER_HOME="$(abspath $(DATA_DIR))/.dagster"' in makefile
+    with dg.DagsterInstance.from_config(str(small_run / ".dagster")) as instance:
+        runs = instance.get_runs(filters=dg.RunsFilter(tags={"source": "run_command"}))
+        assert any(r.status == dg.DagsterRunStatus.SUCCESS for r in runs)
+        materialized = instance.get_materialized_partitions(dg.AssetKey(["raw", "sales"]))
+        assert len(materialized) >= 12  # every log date of the 12-day sample
+        assert instance.get_latest_materialization_event(dg.AssetKey(["published", "marts_duckdb"]))
