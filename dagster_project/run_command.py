@@ -102,6 +102,8 @@ def settle_in_progress_runs(instance) -> None:
             instance.report_run_failed(
                 run, "marked failed by the next run command: its process was gone"
             )
+            # A pool slot a dead process claimed would make every later run wait for it.
+            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
             _say(f"[run] earlier run {run.run_id} had died (killed or crashed); marked failed")
         else:
             origin = (
