@@ -31,3 +31,17 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
         cwd=cwd or REPO_ROOT,
         env={**os.environ, **(env or {})},
     )
+
+
+def generate_sample(data_dir: Path, days: int, seed: int, keep_old_file: bool = False) -> None:
+    """`generate --profile small` into `data_dir`. Unless asked to keep it, the one log file
+    dated a year before the rest is removed: a run over it spans a year of daily partitions,
+    which costs Dagster bookkeeping per partition (see the closing note of issue 4)."""
+    done = run_cli(
+        "generate", "--data-dir", str(data_dir), "--days", str(days), "--seed", str(seed)
+    )
+    assert done.returncode == 0, done.stderr
+    if not keep_old_file:
+        dates = sorted({p.name.split(".")[0] for p in (data_dir / "raw").rglob("*.jsonl*")})
+        for path in (data_dir / "raw").rglob(f"{dates[0]}.jsonl*"):
+            path.unlink()

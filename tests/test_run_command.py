@@ -12,7 +12,7 @@ import pytest
 
 from dagster_project.log_files import FEEDS
 from dagster_project.run_command import ensure_dagster_home, warehouse_lock
-from tests.conftest import REPO_ROOT, run_cli
+from tests.conftest import REPO_ROOT, generate_sample, run_cli
 
 
 def digest(path: Path) -> str:
@@ -28,8 +28,7 @@ def raw_counts(data_dir: Path) -> dict[str, int]:
 def small_run(tmp_path_factory) -> Path:
     data_dir = tmp_path_factory.mktemp("small")
     elsewhere = tmp_path_factory.mktemp("cwd")
-    done = run_cli("generate", "--data-dir", str(data_dir), "--days", "12", "--seed", "3")
-    assert done.returncode == 0, done.stderr
+    generate_sample(data_dir, days=12, seed=3)
     done = run_cli("run", "--data-dir", str(data_dir), cwd=elsewhere)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "fct_commissions" in done.stdout  # the summary
