@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +16,12 @@ def main(argv: list[str] | None = None) -> int:
 
     run = sub.add_parser("run", help="load every log date, build the marts, publish them")
     run.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    run.add_argument(
+        "--engine",
+        choices=["duckdb", "spark"],
+        default=None,
+        help="warehouse engine (default: $PARTNER_ENGINE, else duckdb); spark needs .[spark]",
+    )
 
     gen = sub.add_parser("generate", help="write deterministic sample logs")
     gen.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
@@ -38,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
 
+    if args.engine:
+        from .engines import ENGINE_ENV
+
+        os.environ[ENGINE_ENV] = args.engine  # read by the `engine` resource
     from .run_command import RunError, run_pipeline
 
     try:

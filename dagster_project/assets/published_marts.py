@@ -3,11 +3,13 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from ..engines import Engine, spark_dirs
 from ..partitions import WAREHOUSE_POOL
 from ..paths import published_marts_path
 from ..progress import report
 from ..publish import publish_marts
 from ..resources import DataDir
+from ..spark_publish import publish_spark_marts
 from .dbt_models import dbt_models
 
 MART_KEYS = [key for key in dbt_models.keys if key.path[0] == "marts"]
@@ -22,11 +24,17 @@ MART_KEYS = [key for key in dbt_models.keys if key.path[0] == "marts"]
     description="The `marts` schema copied to `<data dir>/marts.duckdb`, replaced atomically.",
 )
 def published_marts(
-    context: dg.AssetExecutionContext, warehouse: DuckDBResource, data_dir: DataDir
+    context: dg.AssetExecutionContext,
+    warehouse: DuckDBResource,
+    data_dir: DataDir,
+    engine: Engine,
 ) -> dg.MaterializeResult:
     target = published_marts_path(data_dir.root)
-    with warehouse.get_connection() as con:
-        counts = publish_marts(con, target)
+    if engine.is_spark:  # the Spark marts' parquet files, copied the same way
+        counts = publish_spark_marts(spark_dirs(data_dir.root), target)
+    else:
+        with warehouse.get_connection() as con:
+            counts = publish_marts(con, target)
     report(context, f"[publish] {target}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
     return dg.MaterializeResult(
         metadata={"path": str(target), **{f"rows_{t}": n for t, n in counts.items()}}
