@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         from .engines import ENGINE_ENV
 
         os.environ[ENGINE_ENV] = args.engine  # read by the `engine` resource
+        if args.engine == "spark":
+            os.environ.setdefault("DBT_TARGET", "spark")  # parse the manifest for that target
     from .run_command import RunError, run_pipeline
 
     try:

@@ -55,7 +55,10 @@ class SparkDirs:
 
     def env(self) -> dict[str, str]:
         """Environment for dbt's `spark` target and the raw loader."""
-        return {SPARK_DIR_ENV: str(self.root), SPARK_RAW_DIR_ENV: str(self.raw)}
+        env = {SPARK_DIR_ENV: str(self.root), SPARK_RAW_DIR_ENV: str(self.raw)}
+        if (os.environ.get(SPARK_MASTER_ENV) or "local").startswith("local"):
+            env["SPARK_LOCAL_IP"] = os.environ.get("SPARK_LOCAL_IP", "127.0.0.1")
+        return env
 
 
 def spark_dirs(data_dir: Path) -> SparkDirs:

@@ -38,14 +38,18 @@ def spark_session():
     if _session is None:
         from pyspark.sql import SparkSession
 
+        master = os.environ.get(SPARK_MASTER_ENV) or "local[2]"
+        if master.startswith("local"):
+            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         _session = (
             SparkSession.builder.appName("partner-commissions-raw-loader")
-            .master(os.environ.get(SPARK_MASTER_ENV) or "local[2]")
+            .master(master)
             .config("spark.sql.catalogImplementation", "in-memory")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
             .config("spark.sql.shuffle.partitions", "4")
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .getOrCreate()
         )
         _session.sparkContext.setLogLevel("ERROR")
