@@ -39,7 +39,7 @@ $(SPARK_STAMP): $(STAMP) pyproject.toml
 
 ## test-spark: golden scenario + generated `small` data on Spark and DuckDB; marts must be equal
 test-spark: install-spark
-	$(PY) -m pytest -q -m spark tests/spark
+	$(PY) -m pytest -q -m spark tests/spark --basetemp=$(CURDIR)/.pytest_spark
 
 lint: install
 	$(VENV)/bin/ruff check .
