@@ -50,7 +50,9 @@ def main(argv: list[str] | None = None) -> int:
 
         os.environ[ENGINE_ENV] = args.engine  # read by the `engine` resource
         if args.engine == "spark":
-            os.environ.setdefault("DBT_TARGET", "spark")  # parse the manifest for that target
+            from .engines import spark_dbt_target
+
+            os.environ.setdefault("DBT_TARGET", spark_dbt_target())  # the manifest's target too
     from .run_command import RunError, run_pipeline
 
     try:

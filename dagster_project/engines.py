@@ -23,6 +23,12 @@ DEFAULT_ENGINE = "duckdb"
 SPARK_DIR_ENV = "PARTNER_SPARK_DIR"
 SPARK_RAW_DIR_ENV = "PARTNER_SPARK_RAW_DIR"
 SPARK_MASTER_ENV = "PARTNER_SPARK_MASTER"
+SPARK_TARGET_ENV = "PARTNER_SPARK_TARGET"  # dbt target: spark (local session) | spark_thrift ...
+
+
+def spark_dbt_target() -> str:
+    """The dbt target of the Spark engine: `spark` (local session) unless $PARTNER_SPARK_TARGET."""
+    return os.environ.get(SPARK_TARGET_ENV) or "spark"
 
 
 def engine_from_env() -> str:
@@ -43,8 +49,10 @@ class SparkDirs:
         return self.root / "warehouse"
 
     @property
-    def raw(self) -> Path:  # raw/<feed>/log_date=YYYY-MM-DD/*.parquet (the raw loader)
-        return self.root / "raw"
+    def raw(self) -> str:
+        """Where the raw loader writes <feed>/log_date=YYYY-MM-DD/*.parquet: a local path
+        (<spark dir>/raw) or, with $PARTNER_SPARK_RAW_DIR, any URI Spark writes to."""
+        return os.environ.get(SPARK_RAW_DIR_ENV) or str(self.root / "raw")
 
     @property
     def file_loads(self) -> Path:  # the raw loader's bookkeeping (raw._file_loads on DuckDB)
@@ -55,7 +63,7 @@ class SparkDirs:
 
     def env(self) -> dict[str, str]:
         """Environment for dbt's `spark` target and the raw loader."""
-        env = {SPARK_DIR_ENV: str(self.root), SPARK_RAW_DIR_ENV: str(self.raw)}
+        env = {SPARK_DIR_ENV: str(self.root), SPARK_RAW_DIR_ENV: self.raw}
         if (os.environ.get(SPARK_MASTER_ENV) or "local").startswith("local"):
             env["SPARK_LOCAL_IP"] = os.environ.get("SPARK_LOCAL_IP", "127.0.0.1")
         return env
@@ -83,4 +91,4 @@ class Engine(dg.ConfigurableResource):
     @property
     def dbt_target(self) -> str:
         """The dbt profile target (dbt/profiles.yml) of this engine."""
-        return "spark" if self.is_spark else "duckdb"
+        return spark_dbt_target() if self.is_spark else "duckdb"

@@ -157,7 +157,7 @@ def load_feed(
 
     if changed:
         spark = spark_session()
-        feed_location = str(dirs.raw / feed)
+        feed_location = f"{dirs.raw.rstrip('/')}/{feed}"
         # Every changed log date's directory goes first: a date with no row is not written
         # by the overwrite below and must not keep its old rows.
         for key in changed:
