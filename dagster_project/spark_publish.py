@@ -22,6 +22,36 @@ def spark_mart_tables(dirs: SparkDirs) -> dict[str, Path]:
     return {p.name: p for p in sorted(root.iterdir()) if p.is_dir() and not p.name.startswith(".")}
 
 
+def spark_warehouse_views(con: duckdb.DuckDBPyConnection, dirs: SparkDirs) -> list[str]:
+    """Views `<schema>.<table>` in `con` over every local Spark table's parquet files (raw
+    included), so DuckDB SQL (checks, ad-hoc queries) reads the Spark warehouse as it reads
+    warehouse.duckdb. Returns the views' names."""
+    locations: dict[tuple[str, str], Path] = {}
+    for schema_dir in sorted(dirs.warehouse.glob("*.db")):
+        for table_dir in sorted(schema_dir.iterdir()):
+            if table_dir.is_dir() and not table_dir.name.startswith((".", "_")):
+                locations[schema_dir.name[: -len(".db")], table_dir.name] = table_dir
+    raw = Path(dirs.raw)
+    if raw.is_dir():
+        for table_dir in sorted(raw.iterdir()):
+            if table_dir.is_dir():
+                locations["raw", table_dir.name] = table_dir
+    names = []
+    for (schema, table), location in locations.items():
+        files = sorted(location.rglob("*.parquet"))
+        if not files:
+            continue  # an empty table: no file to take the columns from
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_identifier(schema)}")
+        # The file list is built here from the directory listing, never from data.
+        file_list = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+        con.execute(
+            f"CREATE OR REPLACE VIEW {quote_identifier(schema)}.{quote_identifier(table)} AS"
+            f" SELECT * FROM read_parquet([{file_list}], hive_partitioning = true)"
+        )
+        names.append(f"{schema}.{table}")
+    return names
+
+
 def publish_spark_marts(dirs: SparkDirs, target: Path) -> dict[str, int]:
     tables = spark_mart_tables(dirs)
     if not tables:

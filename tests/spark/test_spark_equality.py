@@ -255,3 +255,19 @@ def test_audit_equals_duckdb(runs, table, columns):
     with duckdb.connect() as con:
         actual = _rows(con, _spark_table(spark_dir, "audit", table), columns)
     _assert_same(expected, actual, f"audit.{table}")
+
+
+@pytest.mark.parametrize("feed", ["clicks", "signups", "sales", "partner_status", "fx_rates"])
+def test_raw_tables_equal_duckdb(runs, feed):
+    """The Spark raw loader loaded the very rows the DuckDB loader did."""
+    from dagster_project.engines import spark_dirs
+    from dagster_project.spark_publish import spark_warehouse_views
+
+    duck_dir, spark_dir = runs
+    columns = ["log_date", "file_name", "line_number", "raw_line", "is_valid_utf8"]
+    with duckdb.connect(str(duck_dir / "warehouse.duckdb"), read_only=True) as duck:
+        expected = _rows(duck, f"raw.{feed}", columns)
+    with duckdb.connect() as con:
+        assert f"raw.{feed}" in spark_warehouse_views(con, spark_dirs(spark_dir))
+        actual = _rows(con, f"raw.{feed}", columns)
+    _assert_same(expected, actual, f"raw.{feed}")
