@@ -7,7 +7,9 @@ STAMP := $(VENV)/.installed
 DATA_DIR ?= data
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install run test lint format dev daemon generate clean
+SPARK_STAMP := $(VENV)/.installed-spark
+
+.PHONY: install install-spark run test test-spark lint format dev daemon generate clean
 
 install: $(STAMP)
 
@@ -26,6 +28,18 @@ run: install
 ## test: the whole suite (what .ci/run calls)
 test: install
 	$(PY) -m pytest -q
+
+## install-spark: the optional Spark engine (.[spark]: dbt-spark, pyspark); needs Java 17
+install-spark: $(SPARK_STAMP)
+
+$(SPARK_STAMP): $(STAMP) pyproject.toml
+	@java -version 2>&1 | grep -Eq 'version "(1[7-9]|2[0-9])' || { echo "Spark needs Java 17 or later on PATH (java -version)"; exit 1; }
+	$(VENV)/bin/pip install --quiet -e '.[dev,spark]'
+	@touch $@
+
+## test-spark: golden scenario + generated `small` data on Spark and DuckDB; marts must be equal
+test-spark: install-spark
+	$(PY) -m pytest -q -m spark tests/spark --basetemp=$(CURDIR)/.pytest_spark
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -50,4 +64,5 @@ daemon: install
 	$(DAGSTER_ENV) $(VENV)/bin/dagster-daemon run -w workspace.yaml
 
 clean:
-	rm -rf $(DATA_DIR)/raw $(DATA_DIR)/warehouse.duckdb* $(DATA_DIR)/marts.duckdb $(DATA_DIR)/.dagster dbt/target
+	rm -rf $(DATA_DIR)/raw $(DATA_DIR)/warehouse.duckdb* $(DATA_DIR)/marts.duckdb $(DATA_DIR)/.dagster dbt/target \
+		$(DATA_DIR)/spark

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -19,6 +20,12 @@ def main(argv: list[str] | None = None) -> int:
         "--full-refresh",
         action="store_true",
         help="rebuild every dbt model from all raw data (after a rule or seed change)",
+    )
+    run.add_argument(
+        "--engine",
+        choices=["duckdb", "spark"],
+        default=None,
+        help="warehouse engine (default: $PARTNER_ENGINE, else duckdb); spark needs .[spark]",
     )
 
     gen = sub.add_parser("generate", help="write deterministic sample logs")
@@ -43,6 +50,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
 
+    if args.engine:
+        from .engines import ENGINE_ENV
+
+        os.environ[ENGINE_ENV] = args.engine  # read by the `engine` resource
+        if args.engine == "spark":
+            from .engines import spark_dbt_target
+
+            os.environ.setdefault("DBT_TARGET", spark_dbt_target())  # the manifest's target too
     from .run_command import RunError, run_pipeline
 
     try:

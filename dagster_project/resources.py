@@ -9,6 +9,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject
 from dagster_duckdb import DuckDBResource
 
+from .engines import Engine
 from .paths import DBT_PROJECT_DIR, data_dir_from_env, warehouse_path
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -39,4 +40,5 @@ def build_resources(data_dir: Path | None = None) -> dict[str, object]:
         "data_dir": DataDir(path=str(data_dir)),
         "warehouse": DuckDBResource(database=str(warehouse_path(data_dir))),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=venv_dbt_executable()),
+        "engine": Engine.from_env(),  # duckdb | spark ($PARTNER_ENGINE; engines.py)
     }

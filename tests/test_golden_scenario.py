@@ -89,6 +89,14 @@ def status(eid, ts, partner_id, value):
 @pytest.fixture(scope="module")
 def golden(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("golden")
+    write_golden_logs(d)
+    done = run_cli("run", "--data-dir", str(d))
+    assert done.returncode == 0, done.stdout + done.stderr
+    return d
+
+
+def write_golden_logs(d: Path) -> None:
+    """The scenario's raw logs under `d/raw` (also run on Spark by tests/spark)."""
     write_feed(d, "clicks", "2025-09-09", [click("k1", "2025-09-07T00:00:00Z", "P1", "vc3")])
     write_feed(d, "clicks", "2026-01-05", [
         click("k2", "2026-01-03T09:00:00Z", "P2", "v3", "partner_program"),
@@ -160,9 +168,6 @@ def golden(tmp_path_factory) -> Path:
         status("e2", "2026-02-10T00:00:00Z", "P2", "active"),
         status("e3", "2026-02-20T00:00:00Z", "P1", "terminated"),
     ])  # fmt: skip
-    done = run_cli("run", "--data-dir", str(d))
-    assert done.returncode == 0, done.stdout + done.stderr
-    return d
 
 
 def query(path: Path, sql: str) -> list[tuple]:

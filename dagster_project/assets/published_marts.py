@@ -3,13 +3,16 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from .. import spark_loading
 from ..checks.line_accounting import LINE_RECONCILIATION
+from ..engines import Engine, spark_dirs
 from ..partitions import WAREHOUSE_POOL
 from ..paths import published_marts_path
 from ..progress import report
 from ..publish import publish_marts
 from ..raw_loading import mark_transformed, pending_log_dates
 from ..resources import DataDir
+from ..spark_publish import publish_spark_marts
 from .dbt_models import dbt_models
 
 MART_KEYS = [key for key in dbt_models.keys if key.path[0] == "marts"]
@@ -27,13 +30,21 @@ UPSTREAM_KEYS = [*MART_KEYS, LINE_RECONCILIATION]
     description="The `marts` schema copied to `<data dir>/marts.duckdb`, replaced atomically.",
 )
 def published_marts(
-    context: dg.AssetExecutionContext, warehouse: DuckDBResource, data_dir: DataDir
+    context: dg.AssetExecutionContext,
+    warehouse: DuckDBResource,
+    data_dir: DataDir,
+    engine: Engine,
 ) -> dg.MaterializeResult:
     target = published_marts_path(data_dir.root)
-    with warehouse.get_connection() as con:
-        counts = publish_marts(con, target)
-        # Only now are the loaded log dates done: built, checked and published.
-        mark_transformed(con, pending_log_dates(con))
+    if engine.is_spark:  # the Spark marts' parquet files, copied the same way
+        dirs = spark_dirs(data_dir.root)
+        counts = publish_spark_marts(dirs, target)
+        spark_loading.mark_transformed(dirs, spark_loading.pending_log_dates(dirs))
+    else:
+        with warehouse.get_connection() as con:
+            counts = publish_marts(con, target)
+            # Only now are the loaded log dates done: built, checked and published.
+            mark_transformed(con, pending_log_dates(con))
     report(context, f"[publish] {target}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
     return dg.MaterializeResult(
         metadata={"path": str(target), **{f"rows_{t}": n for t, n in counts.items()}}

@@ -12,7 +12,10 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+from ..engines import Engine
 from ..partitions import WAREHOUSE_POOL
+from ..resources import DataDir
+from .warehouse_connection import check_connection
 
 FCT_COMMISSIONS = dg.AssetKey(["marts", "fct_commissions"])
 TIER2_RATE = Decimal("0.05")
@@ -58,8 +61,10 @@ def reconcile_tier2(con: duckdb.DuckDBPyConnection, rate: Decimal) -> Tier2Recon
     pool=WAREHOUSE_POOL,
     description="Σ tier-2 commission_usd = Σ round(5 % × fct_sales.amount_usd) over those sales.",
 )
-def commission_reconciliation_check(warehouse: DuckDBResource) -> dg.AssetCheckResult:
-    with warehouse.get_connection() as con:
+def commission_reconciliation_check(
+    warehouse: DuckDBResource, engine: Engine, data_dir: DataDir
+) -> dg.AssetCheckResult:
+    with check_connection(warehouse, engine, data_dir) as con:
         result = reconcile_tier2(con, TIER2_RATE)
     passed = result.difference == 0 and result.sales_missing == 0
     return dg.AssetCheckResult(

@@ -11,7 +11,10 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+from ..engines import Engine
 from ..partitions import WAREHOUSE_POOL
+from ..resources import DataDir
+from .warehouse_connection import check_connection
 
 LINE_RECONCILIATION = dg.AssetKey(["audit", "line_reconciliation"])
 
@@ -56,8 +59,10 @@ def feed_line_accounts(con: duckdb.DuckDBPyConnection) -> list[FeedLines]:
     pool=WAREHOUSE_POOL,
     description="Per feed: lines loaded = staged + rejected + duplicates (loader's own count).",
 )
-def raw_lines_accounted_for_check(warehouse: DuckDBResource) -> dg.AssetCheckResult:
-    with warehouse.get_connection() as con:
+def raw_lines_accounted_for_check(
+    warehouse: DuckDBResource, engine: Engine, data_dir: DataDir
+) -> dg.AssetCheckResult:
+    with check_connection(warehouse, engine, data_dir) as con:
         feeds = feed_line_accounts(con)
     wrong = [f for f in feeds if f.unaccounted != 0]
     metadata = {

@@ -7,7 +7,10 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+from ..engines import Engine
 from ..partitions import WAREHOUSE_POOL
+from ..resources import DataDir
+from .warehouse_connection import check_connection
 
 PUBLISHED_MARTS = dg.AssetKey(["published", "marts_duckdb"])
 MAX_AGE_DAYS = 1
@@ -30,9 +33,11 @@ def log_age_days(newest: date | None, today: date) -> int | None:
     pool=WAREHOUSE_POOL,
     description=f"The newest log date is at most {MAX_AGE_DAYS} day old (UTC); warns otherwise.",
 )
-def log_freshness_check(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+def log_freshness_check(
+    warehouse: DuckDBResource, engine: Engine, data_dir: DataDir
+) -> dg.AssetCheckResult:
     today = datetime.now(UTC).date()
-    with warehouse.get_connection() as con:
+    with check_connection(warehouse, engine, data_dir) as con:
         newest = newest_log_date(con)
     age = log_age_days(newest, today)
     return dg.AssetCheckResult(

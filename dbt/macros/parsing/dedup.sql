@@ -21,7 +21,11 @@
     {%- endfor -%}
     select
         *,
+        {#- a feed whose key is its own text column `event_id` has it already (a second
+            column of that name would be ambiguous on Spark) #}
+        {%- if key_columns != ['event_id'] %}
         {{ event_id_parts | join(" || '|' || ") }} as event_id,
+        {%- endif %}
         row_number() over ({{ window }}) as delivery_rank,
         first_value(log_date) over ({{ window }}) as first_log_date,
         first_value(file_name) over ({{ window }}) as first_file_name,

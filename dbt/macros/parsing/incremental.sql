@@ -24,12 +24,18 @@
     }) }}
 {%- endmacro %}
 
+{#- Spark: a parquet table partitioned by log_date; insert_overwrite replaces (with
+    spark.sql.sources.partitionOverwriteMode=dynamic, which dbt-spark sets) exactly the
+    partitions the new rows fall in. The pre-hook first drops the selected log dates'
+    partitions, so a log date whose raw rows are gone is emptied here too. -#}
 {% macro spark__incremental_by_log_date_config() -%}
     {{ return({
         'materialized': 'incremental',
         'incremental_strategy': 'insert_overwrite',
         'partition_by': ['log_date'],
+        'file_format': 'parquet',
         'on_schema_change': 'fail',
+        'pre_hook': "{{ partner_commissions.drop_selected_log_date_partitions() }}",
     }) }}
 {%- endmacro %}
 
@@ -88,6 +94,23 @@
     delete from {{ this }}
         {%- if dates is not none %}
     where {{ partner_commissions._log_date_in(column, dates) }}
+        {%- endif %}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Spark pre-hook, the counterpart of delete_selected_log_dates: on an incremental run, drop
+    the partitions of the selected log dates (every partition when log_dates is unset). -#}
+{% macro drop_selected_log_date_partitions(column='log_date') -%}
+    {%- set dates = partner_commissions.selected_log_dates() -%}
+    {%- if is_incremental() %}
+        {%- if dates is none %}
+    truncate table {{ this }}
+        {%- elif dates | length > 0 %}
+    alter table {{ this }} drop if exists
+            {%- for d in dates %}
+        partition ({{ column }} = {{ partner_commissions.sql_literal(d) }}){{ "," if not loop.last }}
+            {%- endfor %}
         {%- endif %}
     {%- endif -%}
 {%- endmacro %}

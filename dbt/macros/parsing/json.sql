@@ -4,8 +4,9 @@
     are written against these signatures only.
 
     Conventions shared by every implementation:
-    * `doc` is an SQL expression holding the JSON text of one line, or NULL. Callers pass NULL
-      for lines that are not a valid JSON object, so the accessors never see malformed JSON.
+    * `doc` is an SQL expression holding the parsed document of one line (json_doc of its
+      text: the text itself on DuckDB, a VARIANT on Spark), or NULL. Callers pass NULL for
+      lines that are not a valid JSON object, so the accessors never see malformed JSON.
     * `key` is a top-level key of the object, a constant written in the model (never data).
     * json_type_of returns one of 'string', 'number', 'boolean', 'null', 'object', 'array', or
       NULL when the key is absent (or doc is NULL).
@@ -21,6 +22,27 @@
     {%- endif -%}
     '$."{{ key }}"'
 {%- endmacro -%}
+
+{#- Spark's variant paths take a plain `$.key` (the key is checked the same way). -#}
+{%- macro _variant_key_path(key) -%}
+    {%- do partner_commissions._json_key_path(key) -%}
+    '$.{{ key }}'
+{%- endmacro -%}
+
+
+{# The parsed document of a line that is a valid JSON object (what the accessors take).
+   DuckDB's json functions read JSON text directly; Spark parses it once into a VARIANT. #}
+{% macro json_doc(text) -%}
+    {{ return(adapter.dispatch('json_doc', 'partner_commissions')(text)) }}
+{%- endmacro %}
+
+{% macro default__json_doc(text) -%}
+    {{ text }}
+{%- endmacro %}
+
+{% macro spark__json_doc(text) -%}
+    try_parse_json({{ text }})
+{%- endmacro %}
 
 
 {# True when `text` is one complete, standard (RFC 8259) JSON value; never NULL. #}
@@ -51,6 +73,23 @@
 {%- endmacro %}
 
 
+{% macro spark__json_is_valid(text) -%}
+    {#- Spark's parser (Jackson, strict: no NaN, trailing commas, comments, single quotes,
+        leading zeros or raw control characters) stops after the first value and ignores
+        what follows it. So the text must also parse as the only element of an array AND as
+        the value of an object: trailing text can only come after the wrapper was closed
+        early, which takes `]` in one wrapper and `}` in the other at the same place. -#}
+    coalesce(
+        try_parse_json({{ text }}) is not null
+        and array_size(try_variant_get(
+            try_parse_json('[' || {{ text }} || ']'), '$', 'array<variant>'
+        )) = 1
+        and try_parse_json('{"v":' || {{ text }} || '}') is not null,
+        false
+    )
+{%- endmacro %}
+
+
 {# True when `text` is valid JSON whose top-level value is an object. #}
 {% macro json_is_object(text) -%}
     {{ return(adapter.dispatch('json_is_object', 'partner_commissions')(text)) }}
@@ -62,6 +101,11 @@
 
 {% macro duckdb__json_is_object(text) -%}
     coalesce(json_type(case when json_valid({{ text }}) then {{ text }} end) = 'OBJECT', false)
+{%- endmacro %}
+
+
+{% macro spark__json_is_object(text) -%}
+    coalesce(schema_of_variant(try_parse_json({{ text }})) like 'OBJECT%', false)
 {%- endmacro %}
 
 
@@ -84,6 +128,30 @@
         when 'DOUBLE' then 'number'
         when 'BOOLEAN' then 'boolean'
         when 'NULL' then 'null'
+        when 'OBJECT' then 'object'
+        when 'ARRAY' then 'array'
+    end
+{%- endmacro %}
+
+
+{% macro spark__json_type_of(doc, key) -%}
+    {#- schema_of_variant names the Spark type the parser chose: integers are BIGINT (or
+        DECIMAL(n, 0) when larger), other numbers DECIMAL(p, s), or DOUBLE with an exponent
+        or beyond 38 digits. -#}
+    case regexp_extract(
+        schema_of_variant(try_variant_get({{ doc }}, {{ partner_commissions._variant_key_path(key) }})),
+        '^[A-Z]+', 0
+    )
+        when 'STRING' then 'string'
+        when 'TINYINT' then 'number'
+        when 'SMALLINT' then 'number'
+        when 'INT' then 'number'
+        when 'BIGINT' then 'number'
+        when 'DECIMAL' then 'number'
+        when 'FLOAT' then 'number'
+        when 'DOUBLE' then 'number'
+        when 'BOOLEAN' then 'boolean'
+        when 'VOID' then 'null'
         when 'OBJECT' then 'object'
         when 'ARRAY' then 'array'
     end
@@ -134,4 +202,12 @@
         )
         else cast(json_extract({{ doc }}, {{ path }}) as varchar)
     end
+{%- endmacro %}
+
+{% macro spark__json_text(doc, key) -%}
+    {#- A number the parser kept as an integer or DECIMAL prints exactly as written, minus
+        trailing fractional zeros ('10.10' -> '10.1', same value and no more decimals); one
+        with an exponent became a DOUBLE and prints in Java's form ('1e-5' -> '1.0E-5'),
+        which the decimal rules read to the same value and the same number of decimals. -#}
+    try_variant_get({{ doc }}, {{ partner_commissions._variant_key_path(key) }}, 'string')
 {%- endmacro %}

@@ -9,7 +9,7 @@
         line_number,
         raw_line,
         line_problem,
-        case when line_problem is null then raw_line end as doc
+        case when line_problem is null then {{ partner_commissions.json_doc('raw_line') }} end as doc
     from (
         select
             log_date,

@@ -20,6 +20,10 @@
     regexp_like({{ expr }}, {{ partner_commissions.sql_literal(pattern) }})
 {%- endmacro %}
 
+{% macro spark__regex_matches(expr, pattern) -%}
+    ({{ expr }} rlike {{ partner_commissions.sql_literal(pattern) }})
+{%- endmacro %}
+
 {% macro duckdb__regex_matches(expr, pattern) -%}
     regexp_matches({{ expr }}, {{ partner_commissions.sql_literal(pattern) }})
 {%- endmacro %}
@@ -33,6 +37,10 @@
 
 {% macro default__regex_extract(expr, pattern, group) -%}
     coalesce(regexp_substr({{ expr }}, {{ partner_commissions.sql_literal(pattern) }}, 1, 1, '', {{ group }}), '')
+{%- endmacro %}
+
+{% macro spark__regex_extract(expr, pattern, group) -%}
+    regexp_extract({{ expr }}, {{ partner_commissions.sql_literal(pattern) }}, {{ group }})
 {%- endmacro %}
 
 {% macro duckdb__regex_extract(expr, pattern, group) -%}
@@ -50,5 +58,9 @@
 {%- endmacro %}
 
 {% macro duckdb__try_cast_as(expr, data_type) -%}
+    try_cast({{ expr }} as {{ data_type }})
+{%- endmacro %}
+
+{% macro spark__try_cast_as(expr, data_type) -%}
     try_cast({{ expr }} as {{ data_type }})
 {%- endmacro %}

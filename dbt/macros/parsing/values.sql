@@ -35,7 +35,7 @@
         when not {{ partner_commissions.regex_matches(text, pattern) }} then null
         when {{ offset }} in ('', 'Z', 'z') then {{ local_timestamp }}
         when {{ offset_hours }} > 23 or {{ offset_minutes }} > 59 then null
-        else {{ dbt.dateadd(
+        else {{ partner_commissions.add_interval(
             'minute',
             "(case when substr(" ~ offset ~ ", 1, 1) = '-' then 1 else -1 end) * (" ~ offset_hours ~ " * 60 + " ~ offset_minutes ~ ")",
             local_timestamp

@@ -59,7 +59,7 @@ clicks_in_window as (
         on
             signups.visitor_id = clicks.visitor_id
             and signups.signed_up_at >= clicks.clicked_at
-            and clicks.clicked_at > {{ dbt.dateadd('day', -1 * var('attribution_window_days'), 'signups.signed_up_at') }}
+            and clicks.clicked_at > {{ partner_commissions.add_interval('day', -1 * var('attribution_window_days'), 'signups.signed_up_at') }}
 
 ),
 

@@ -32,7 +32,7 @@ with_payable_on as (
 
     select
         lines.*,
-        cast({{ dbt.dateadd('day', var('holding_days'), 'lines.sale_date') }} as date) as payable_on
+        cast({{ partner_commissions.add_interval('day', var('holding_days'), 'lines.sale_date') }} as date) as payable_on
     from lines
 
 ),

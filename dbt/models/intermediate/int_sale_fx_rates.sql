@@ -34,7 +34,7 @@ rates_in_age_limit as (
         on
             sales.currency = fx_rates.currency
             and sales.sale_date >= fx_rates.rate_date
-            and fx_rates.rate_date >= cast({{ dbt.dateadd('day', -1 * var('fx_max_age_days'), 'sales.sale_date') }} as date)
+            and fx_rates.rate_date >= cast({{ partner_commissions.add_interval('day', -1 * var('fx_max_age_days'), 'sales.sale_date') }} as date)
     where sales.currency <> 'USD'
 
 ),

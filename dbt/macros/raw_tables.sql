@@ -1,0 +1,42 @@
+{#-
+    on-run-start: make the raw tables known to the engine.
+
+    DuckDB: nothing to do, the Dagster raw loader creates raw.<feed> in the warehouse.
+    Spark: the raw loader (dagster_project/spark_loading.py) writes each feed's lines as
+    parquet files under <PARTNER_SPARK_RAW_DIR>/<feed>/log_date=YYYY-MM-DD/ (one directory per
+    log date, replaced as a whole), without touching the metastore (which a local Derby
+    metastore would not let two processes share). Here each feed becomes an external table
+    raw.<feed> partitioned by log_date over that location, and its partitions are synced
+    with the directories (a log date the loader emptied disappears). Without
+    PARTNER_SPARK_RAW_DIR (e.g. a cluster whose loader registers the tables itself) nothing
+    is done.
+-#}
+{% macro register_raw_tables() -%}
+    {{ return(adapter.dispatch('register_raw_tables', 'partner_commissions')()) }}
+{%- endmacro %}
+
+{% macro default__register_raw_tables() -%}
+{%- endmacro %}
+
+{% macro spark__register_raw_tables() -%}
+    {%- set location = env_var('PARTNER_SPARK_RAW_DIR', '') -%}
+    {%- if execute and location -%}
+        {%- do run_query('create database if not exists raw') -%}
+        {%- for feed in ['clicks', 'signups', 'sales', 'partner_status', 'fx_rates'] -%}
+            {%- set create -%}
+                create table if not exists raw.{{ feed }} (
+                    file_name string,
+                    line_number bigint,
+                    raw_line string,
+                    is_valid_utf8 boolean,
+                    log_date date
+                )
+                using parquet
+                partitioned by (log_date)
+                location {{ partner_commissions.sql_literal(location ~ '/' ~ feed) }}
+            {%- endset -%}
+            {%- do run_query(create) -%}
+            {%- do run_query('msck repair table raw.' ~ feed ~ ' sync partitions') -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
