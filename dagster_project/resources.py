@@ -9,6 +9,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject
 from dagster_duckdb import DuckDBResource
 
+from .duckdb_settings import connection_config
 from .engines import Engine
 from .paths import DBT_PROJECT_DIR, data_dir_from_env, warehouse_path
 
@@ -38,7 +39,9 @@ def build_resources(data_dir: Path | None = None) -> dict[str, object]:
     data_dir = (data_dir or data_dir_from_env()).resolve()
     return {
         "data_dir": DataDir(path=str(data_dir)),
-        "warehouse": DuckDBResource(database=str(warehouse_path(data_dir))),
+        "warehouse": DuckDBResource(
+            database=str(warehouse_path(data_dir)), connection_config=connection_config(data_dir)
+        ),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=venv_dbt_executable()),
         "engine": Engine.from_env(),  # duckdb | spark ($PARTNER_ENGINE; engines.py)
     }

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from dagster_project.dbt_vars import dbt_vars_arg, dbt_vars_for_log_dates
+from dagster_project.dbt_vars import dbt_vars_arg, dbt_vars_for_log_dates, dbt_vars_for_run
 
 
 def test_log_dates_are_sorted_unique_iso_strings():
@@ -20,3 +20,17 @@ def test_vars_arg_is_json():
     args = dbt_vars_arg({"log_dates": ["2026-01-01"]})
     assert args[0] == "--vars"
     assert json.loads(args[1]) == {"log_dates": ["2026-01-01"]}
+
+
+def test_new_log_dates_rerank_only_their_events():
+    assert dbt_vars_for_run(["2026-11-01"], seen_before=[]) == {
+        "log_dates": ["2026-11-01"],
+        "rebuild_deduplication": False,
+    }
+    # the first build: no deduplicated table yet, every model is built from scratch anyway
+    assert dbt_vars_for_run(["2026-11-01"], seen_before=None)["rebuild_deduplication"] is False
+
+
+def test_a_reloaded_log_date_rebuilds_deduplication():
+    vars_ = dbt_vars_for_run(["2026-10-30", "2026-11-01"], seen_before=["2026-10-30"])
+    assert vars_["rebuild_deduplication"] is True

@@ -20,7 +20,9 @@ from dagster_dbt import (
 from dagster_duckdb import DuckDBResource
 
 from .. import spark_loading
-from ..dbt_vars import dbt_vars_arg, dbt_vars_for_log_dates
+from ..dbt_vars import dbt_vars_arg, dbt_vars_for_run
+from ..dedup_state import log_dates_seen_by_deduplication
+from ..duckdb_settings import dbt_environment
 from ..engines import Engine, spark_dirs
 from ..partitions import WAREHOUSE_POOL
 from ..paths import warehouse_path
@@ -68,23 +70,28 @@ def dbt_models(
         spark_loading.stop_spark_session()  # the loader's; dbt starts its own Spark
         dirs = spark_dirs(data_dir.root)
         pending = spark_loading.pending_log_dates(dirs)
+        seen_before = None  # Spark's deduplicated models are always tables
         os.environ.update(dirs.env())
     else:
         with warehouse.get_connection() as con:
             ensure_raw_schema(con)
             pending = pending_log_dates(con)
+            seen_before = log_dates_seen_by_deduplication(con, pending)
     # dbt runs as a subprocess; its profile reads the warehouse path from this variable.
     os.environ["WAREHOUSE_PATH"] = str(warehouse_path(data_dir.root))
+    os.environ.update(dbt_environment(data_dir.root))  # memory_limit, spill directory
     if config.full_refresh:
         report(context, "[dbt] build --full-refresh: every model from all raw data")
         args = ["build", "--full-refresh"]  # no log_dates var: every log date
     else:
-        report(context, f"[dbt] build: {len(pending)} log date(s) to transform")
-        args = ["build", *dbt_vars_arg(dbt_vars_for_log_dates(pending))]
+        mode = "rebuilt (a log date is reloaded)" if seen_before else "new events only"
+        report(context, f"[dbt] build: {len(pending)} log date(s) to transform; dedup {mode}")
+        args = ["build", *dbt_vars_arg(dbt_vars_for_run(pending, seen_before))]
+    # dbt's unit tests check the SQL's logic on fixtures, not the data: `make test` runs them
+    # (tests/test_dbt_unit_tests.py); a production run builds and data-tests only.
+    args += ["--exclude-resource-type", "unit_test"]
     if engine.is_spark:
-        # unit tests feed fixtures through SQL literals, which Spark unescapes: DuckDB's
-        # suite runs them (they test the SQL's logic, the same on both engines)
-        args += ["--target", engine.dbt_target, "--exclude-resource-type", "unit_test"]
+        args += ["--target", engine.dbt_target]
     invocation = dbt.cli(args, context=context)
     total = len(context.selected_asset_keys)
     models = checks = failed_checks = 0

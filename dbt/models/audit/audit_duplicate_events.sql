@@ -1,4 +1,9 @@
-{{ config(alias='duplicate_events') }}
+{{ config(
+    alias='duplicate_events',
+    **partner_commissions.deduplicated_config(
+        unique_key=['feed', 'log_date', 'file_name', 'line_number']
+    )
+) }}
 
 {#- Valid lines dropped because the same event was delivered before (at-least-once delivery):
     every delivery after the first, with a pointer to the first one, which is the one kept. -#}

@@ -1,6 +1,8 @@
-{{ config(alias='rejected_events') }}
+{{ config(alias='rejected_events', **partner_commissions.incremental_by_log_date_config()) }}
 
-{#- Every raw line that breaks SPEC §2, verbatim, with where it came from and why. -#}
+{#- Every raw line that breaks SPEC §2, verbatim, with where it came from and why.
+    Incremental by log date like base_<feed>: whether a line is rejected depends on that line
+    alone. -#}
 
 {%- set feeds = ['clicks', 'signups', 'sales', 'partner_status', 'fx_rates'] %}
 
@@ -12,7 +14,10 @@
         line_number,
         raw_line,
         rejection_reason as reason
-    from {{ ref('base_' ~ feed) }}
+    from (
+        select * from {{ ref('base_' ~ feed) }}
+        {{- partner_commissions.log_date_filter() }}
+    ) as base_lines
     where rejection_reason is not null
     {% if not loop.last %}
         union all

@@ -1,3 +1,5 @@
+{{ config(**partner_commissions.deduplicated_config(unique_key='click_id')) }}
+
 {#- Valid clicks lines, one row per click_id: the first delivery wins (earliest log_date, file_name,
     line_number). Redeliveries are listed in audit.duplicate_events. -#}
 

@@ -1,3 +1,5 @@
+{{ config(**partner_commissions.deduplicated_config(unique_key='event_id')) }}
+
 {#- Valid partner_status lines, one row per event_id: the first delivery wins (earliest log_date, file_name,
     line_number). Redeliveries are listed in audit.duplicate_events. -#}
 

@@ -1,3 +1,5 @@
+{{ config(**partner_commissions.deduplicated_config(unique_key='sale_id')) }}
+
 {#- Valid sales lines, one row per sale_id: the first delivery wins (earliest log_date, file_name,
     line_number). Redeliveries are listed in audit.duplicate_events. -#}
 

@@ -1,3 +1,5 @@
+{{ config(**partner_commissions.deduplicated_config(unique_key='signup_id')) }}
+
 {#- Valid signups lines, one row per signup_id: the first delivery wins (earliest log_date, file_name,
     line_number). Redeliveries are listed in audit.duplicate_events. -#}
 

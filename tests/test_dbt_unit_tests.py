@@ -1,0 +1,58 @@
+"""dbt's unit tests (`unit_tests:` beside the models: parsing, rejection reasons, rounding,
+eligibility) on fixtures. Production runs leave them out (`--exclude-resource-type unit_test`),
+so this is where they run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.raw_loading import ensure_raw_schema
+from dagster_project.resources import dbt_project, venv_dbt_executable
+
+
+def test_every_dbt_unit_test_passes(tmp_path: Path, dbt_manifest: Path):
+    expected = len(json.loads(dbt_manifest.read_text())["unit_tests"])
+    assert expected >= 10  # the suite beside the models, not an empty selection
+    warehouse = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        ensure_raw_schema(con)  # the models' sources
+    env = {
+        **os.environ,
+        "WAREHOUSE_PATH": str(warehouse),
+        "PARTNER_DUCKDB_TEMP_DIR": str(tmp_path / "spill"),
+    }
+
+    def dbt(*args: str) -> None:
+        done = subprocess.run(
+            [
+                venv_dbt_executable(),
+                *args,
+                "--project-dir",
+                str(dbt_project.project_dir),
+                "--profiles-dir",
+                str(dbt_project.profiles_dir),
+                "--target-path",
+                str(tmp_path / "target"),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        assert done.returncode == 0, done.stdout[-4000:]
+
+    # A unit test reads its model's parents' columns: build every model empty first (dbt's
+    # way to run unit tests without data), then the unit tests alone.
+    dbt("build", "--empty", "--resource-type", "model", "--resource-type", "seed")
+    dbt("test", "--select", "test_type:unit")
+    results = [
+        r
+        for r in json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+        if r["unique_id"].startswith("unit_test.")  # not the on-run-start hook
+    ]
+    assert len(results) == expected
+    assert {r["status"] for r in results} == {"pass"}
