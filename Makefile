@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 SPARK_STAMP := $(VENV)/.installed-spark
 
-.PHONY: install install-spark run test test-spark lint format dev daemon generate clean
+.PHONY: install install-spark run test test-spark bench bench-scale lint format dev daemon generate clean
 
 install: $(STAMP)
 
@@ -40,6 +40,15 @@ $(SPARK_STAMP): $(STAMP) pyproject.toml
 ## test-spark: golden scenario + generated `small` data on Spark and DuckDB; marts must be equal
 test-spark: install-spark
 	$(PY) -m pytest -q -m spark tests/spark --basetemp=$(CURDIR)/.pytest_spark
+
+## bench: speed and memory on the `bench` profile (generated once into bench/data, cached):
+## full run, nightly on full and half history, no new logs, the floor script; bench/results.json
+bench: install
+	$(PY) -m bench
+
+## bench-scale: one full run over 4 x bench with DuckDB's memory_limit at 1 GB (spills)
+bench-scale: install
+	$(PY) -m bench --scale-test
 
 lint: install
 	$(VENV)/bin/ruff check .

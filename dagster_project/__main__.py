@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
 
     gen = sub.add_parser("generate", help="write deterministic sample logs")
     gen.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
-    gen.add_argument("--profile", choices=["small", "bench"], default="small")
+    gen.add_argument("--profile", choices=["small", "bench", "bench4x"], default="small")
     gen.add_argument("--days", type=int, default=None)
     gen.add_argument("--seed", type=int, default=42)
 

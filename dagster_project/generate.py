@@ -49,6 +49,8 @@ END_DATE = date(2026, 10, 31)
 PROFILES: dict[str, tuple[int, int, int]] = {
     "small": (60, 160, 440),
     "bench": (365, 8_000, 100_000),
+    # 4 x bench's partners, customers and so events per day: the scale test (`make bench-scale`)
+    "bench4x": (365, 32_000, 400_000),
 }
 
 # feed -> (every, remainder): the file of the day with index % every == remainder is gzipped.

@@ -1,0 +1,87 @@
+"""Wall time and peak memory of a command and every process it starts (Linux /proc).
+
+Peak RSS is the largest *sum* over the process tree at any sample (the Dagster run and its dbt
+subprocess are alive at the same time), sampled every 0.1 s; `wait4` gives the largest
+single process (the command or a descendant it waited for), as a cross-check that a short
+spike between samples is not missed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+@dataclass(frozen=True)
+class Measured:
+    seconds: float
+    peak_rss_mb: float  # the process tree's largest sampled total
+    largest_process_mb: float  # wait4's ru_maxrss: the largest single process
+    returncode: int
+    output: str
+
+
+def _children_by_parent() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue  # the process ended while we looked
+        # pid (comm) state ppid ...: comm may hold spaces and parentheses, so split after ')'
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        tree.setdefault(ppid, []).append(int(entry.name))
+    return tree
+
+
+def tree_rss_kb(root: int) -> int:
+    """Resident memory (kB) of `root` and all its descendants right now."""
+    tree = _children_by_parent()
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(tree.get(pid, []))
+        try:
+            resident_pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        total += resident_pages * PAGE_KB
+    return total
+
+
+def run_measured(command: list[str], *, env: dict[str, str], cwd: Path, log: Path) -> Measured:
+    """Run `command`, its output to `log` (and returned), sampling its tree's memory."""
+    peak = 0
+    started = time.perf_counter()
+    with open(log, "w") as out:
+        proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        stop = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not stop.is_set():
+                peak = max(peak, tree_rss_kb(proc.pid))
+                stop.wait(0.1)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        stop.set()
+        sampler.join()
+    return Measured(
+        seconds=seconds,
+        peak_rss_mb=peak / 1024,
+        largest_process_mb=usage.ru_maxrss / 1024,
+        returncode=returncode,
+        output=log.read_text(),
+    )

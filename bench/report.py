@@ -1,0 +1,105 @@
+"""The benchmark's verdicts, terminal table, machine description and README block."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+from importlib.metadata import version
+from pathlib import Path
+
+TARGETS = {
+    # name: (description, limit)
+    "full_vs_floor": ("full run / floor script", 1.5),
+    "nightly_vs_full": ("nightly (full history) / full run", 0.15),
+    "nightly_half_vs_full_history": ("|nightly half − nightly full| / nightly full", 0.20),
+    "no_new_logs_seconds": ("run with no new logs, seconds", 5.0),
+    "peak_rss_mb": ("largest peak RSS of any run, MB", 2048.0),
+}
+STAGES = ("load", "staging", "marts", "tests", "checks", "publish")
+
+
+def verdicts(results: dict) -> dict[str, dict]:
+    s = results["scenarios"]
+    full, nightly, half = (s[k]["seconds"] for k in ("full", "nightly", "nightly_half_history"))
+    values = {
+        "full_vs_floor": full / results["floor"]["seconds"],
+        "nightly_vs_full": nightly / full,
+        "nightly_half_vs_full_history": abs(nightly - half) / nightly,
+        "no_new_logs_seconds": s["no_new_logs"]["seconds"],
+        "peak_rss_mb": max(v["peak_rss_mb"] for v in s.values()),
+    }
+    return {
+        name: {"value": round(values[name], 3), "limit": limit, "met": values[name] <= limit}
+        for name, (_, limit) in TARGETS.items()
+    }
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        cpu = found.group(1).strip() if found else cpu
+    mem_gb = None
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        found = re.search(r"MemTotal:\s*(\d+) kB", meminfo.read_text())
+        mem_gb = round(int(found.group(1)) / 1024 / 1024, 1) if found else None
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": mem_gb,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        **{pkg: version(pkg) for pkg in ("duckdb", "dagster", "dbt-core", "dbt-duckdb")},
+    }
+
+
+def _rate(stage: dict | None) -> str:
+    if not stage or not stage.get("seconds"):
+        return "–"
+    text = f"{stage['seconds']:.1f}"
+    if stage.get("rows"):
+        text += f" ({stage['rows'] / stage['seconds']:,.0f}/s)"
+    return text
+
+
+def table(results: dict) -> str:
+    """A Markdown table: one row per scenario, stage seconds with rows per second."""
+    head = ["scenario", "wall s", "peak RSS MB", *(f"{s} s (rows/s)" for s in STAGES)]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, sc in results["scenarios"].items():
+        cells = [name, f"{sc['seconds']:.1f}", f"{sc['peak_rss_mb']:,.0f}"]
+        cells += [_rate(sc["stages"].get(stage)) for stage in STAGES]
+        lines.append("| " + " | ".join(cells) + " |")
+    floor = results["floor"]
+    lines.append(
+        f"| floor script | {floor['seconds']:.1f} | {floor['peak_rss_mb']:,.0f} |"
+        + " |" * len(STAGES)
+    )
+    lines.append("")
+    lines.append("| target | value | limit | met |")
+    lines.append("|---|---|---|---|")
+    for name, v in results["targets"].items():
+        met = "yes" if v["met"] else "NO"
+        lines.append(f"| {TARGETS[name][0]} | {v['value']} | ≤ {v['limit']} | {met} |")
+    return "\n".join(lines)
+
+
+def machine_line(m: dict) -> str:
+    return (
+        f"{m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB RAM, {m['os']}; "
+        f"Python {m['python']}, DuckDB {m['duckdb']}, Dagster {m['dagster']}, "
+        f"dbt-core {m['dbt-core']}"
+    )
+
+
+def replace_block(text: str, name: str, block: str) -> str:
+    """Replace what lies between `<!-- name:start -->` and `<!-- name:end -->` in `text`."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    if start not in text or end not in text:
+        raise ValueError(f"README has no {start} … {end} block")
+    before, rest = text.split(start, 1)
+    _, after = rest.split(end, 1)
+    return f"{before}{start}\n{block}\n{end}{after}"

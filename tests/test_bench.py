@@ -1,0 +1,76 @@
+"""The benchmark's own arithmetic: memory measuring, stage attribution, targets, README block."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.measure import run_measured
+from bench.report import replace_block, verdicts
+from bench.stages import dbt_stage, step_stage
+
+
+def test_peak_rss_counts_a_child_process(tmp_path: Path):
+    # the command starts a child that holds 300 MB while the parent holds 100 MB
+    child = "x = bytearray(300 * 2**20); import time; time.sleep(1.0)"
+    parent = (
+        "import subprocess, sys; y = bytearray(100 * 2**20); "
+        f"subprocess.run([sys.executable, '-c', {child!r}])"
+    )
+    measured = run_measured(
+        [sys.executable, "-c", parent], env=dict(os.environ), cwd=tmp_path, log=tmp_path / "log"
+    )
+    assert measured.returncode == 0
+    assert measured.peak_rss_mb >= 400  # both at once: the tree's total
+    assert 300 <= measured.largest_process_mb < 400  # the largest single process
+
+
+def test_dbt_nodes_and_dagster_steps_map_to_stages():
+    assert dbt_stage({"resource_type": "model", "original_file_path": "models/staging/b.sql"}) == (
+        "staging"
+    )
+    assert dbt_stage({"resource_type": "model", "original_file_path": "models/audit/a.sql"}) == (
+        "marts"
+    )
+    assert dbt_stage({"resource_type": "test", "original_file_path": "models/x.yml"}) == "tests"
+    assert dbt_stage({"resource_type": "seed", "original_file_path": "seeds/r.csv"}) == "marts"
+    assert [step_stage(k) for k in ("raw__clicks", "dbt_models", "published_marts")] == [
+        "load",
+        "dbt",
+        "publish",
+    ]
+
+
+def test_targets_are_judged_on_the_measured_figures():
+    def scenario(seconds: float, rss: float) -> dict:
+        return {"seconds": seconds, "peak_rss_mb": rss}
+
+    results = {
+        "scenarios": {
+            "full": scenario(150.0, 1900.0),
+            "nightly": scenario(20.0, 1200.0),
+            "nightly_half_history": scenario(17.0, 1100.0),
+            "no_new_logs": scenario(1.2, 150.0),
+        },
+        "floor": {"seconds": 120.0},
+    }
+    v = verdicts(results)
+    assert v["full_vs_floor"] == {"value": 1.25, "limit": 1.5, "met": True}
+    assert v["nightly_vs_full"]["value"] == pytest.approx(0.133, abs=1e-3)
+    assert v["nightly_vs_full"]["met"]
+    assert v["nightly_half_vs_full_history"] == {"value": 0.15, "limit": 0.2, "met": True}
+    assert v["peak_rss_mb"] == {"value": 1900.0, "limit": 2048.0, "met": True}
+    results["scenarios"]["nightly"]["seconds"] = 25.0  # 25 / 150 = 0.167 > 0.15
+    assert not verdicts(results)["nightly_vs_full"]["met"]
+
+
+def test_the_readme_block_is_replaced_and_nothing_else():
+    text = "intro\n<!-- bench:start -->\nold\n<!-- bench:end -->\nrest\n"
+    assert replace_block(text, "bench", "new") == (
+        "intro\n<!-- bench:start -->\nnew\n<!-- bench:end -->\nrest\n"
+    )
+    with pytest.raises(ValueError):
+        replace_block("no block", "bench", "new")
