@@ -1,4 +1,9 @@
-"""dbt vars for a run, built by small pure functions (unit-tested)."""
+"""dbt vars for a run, built by small pure functions (unit-tested).
+
+The pipeline passes a run's vars as environment variables `PARTNER_DBT_<NAME>` (JSON), which
+the project's `run_setting` macro reads before `var()`: a changed `--vars` makes dbt re-parse
+the whole project on every run, a changed environment variable only the files that read it.
+"""
 
 from __future__ import annotations
 
@@ -27,3 +32,12 @@ def dbt_vars_for_run(log_dates: list[str], seen_before: list[str] | None) -> dic
         **dbt_vars_for_log_dates(log_dates),
         "rebuild_deduplication": bool(seen_before),
     }
+
+
+def dbt_run_environment(vars_: dict[str, object]) -> dict[str, str]:
+    """`{"PARTNER_DBT_LOG_DATES": '["2026-11-01"]', ...}`: the vars as the macro reads them."""
+    return {f"PARTNER_DBT_{name.upper()}": json.dumps(value) for name, value in vars_.items()}
+
+
+# A full refresh: every log date (null), deduplication rebuilt.
+FULL_REFRESH_VARS: dict[str, object] = {"log_dates": None, "rebuild_deduplication": True}

@@ -2,7 +2,13 @@ import json
 
 import pytest
 
-from dagster_project.dbt_vars import dbt_vars_arg, dbt_vars_for_log_dates, dbt_vars_for_run
+from dagster_project.dbt_vars import (
+    FULL_REFRESH_VARS,
+    dbt_run_environment,
+    dbt_vars_arg,
+    dbt_vars_for_log_dates,
+    dbt_vars_for_run,
+)
 
 
 def test_log_dates_are_sorted_unique_iso_strings():
@@ -34,3 +40,15 @@ def test_new_log_dates_rerank_only_their_events():
 def test_a_reloaded_log_date_rebuilds_deduplication():
     vars_ = dbt_vars_for_run(["2026-10-30", "2026-11-01"], seen_before=["2026-10-30"])
     assert vars_["rebuild_deduplication"] is True
+
+
+def test_vars_travel_as_json_environment_variables():
+    env = dbt_run_environment(dbt_vars_for_run(["2026-11-01"], seen_before=[]))
+    assert env == {
+        "PARTNER_DBT_LOG_DATES": '["2026-11-01"]',
+        "PARTNER_DBT_REBUILD_DEDUPLICATION": "false",
+    }
+    assert dbt_run_environment(FULL_REFRESH_VARS) == {
+        "PARTNER_DBT_LOG_DATES": "null",  # every log date
+        "PARTNER_DBT_REBUILD_DEDUPLICATION": "true",
+    }

@@ -20,7 +20,7 @@ from dagster_dbt import (
 from dagster_duckdb import DuckDBResource
 
 from .. import spark_loading
-from ..dbt_vars import dbt_vars_arg, dbt_vars_for_run
+from ..dbt_vars import FULL_REFRESH_VARS, dbt_run_environment, dbt_vars_for_run
 from ..dedup_state import log_dates_seen_by_deduplication
 from ..duckdb_settings import dbt_environment
 from ..engines import Engine, spark_dirs
@@ -82,17 +82,21 @@ def dbt_models(
     os.environ.update(dbt_environment(data_dir.root))  # memory_limit, spill directory
     if config.full_refresh:
         report(context, "[dbt] build --full-refresh: every model from all raw data")
-        args = ["build", "--full-refresh"]  # no log_dates var: every log date
+        args = ["build", "--full-refresh"]
+        os.environ.update(dbt_run_environment(FULL_REFRESH_VARS))
     else:
         mode = "rebuilt (a log date is reloaded)" if seen_before else "new events only"
         report(context, f"[dbt] build: {len(pending)} log date(s) to transform; dedup {mode}")
-        args = ["build", *dbt_vars_arg(dbt_vars_for_run(pending, seen_before))]
+        args = ["build"]
+        os.environ.update(dbt_run_environment(dbt_vars_for_run(pending, seen_before)))
     # dbt's unit tests check the SQL's logic on fixtures, not the data: `make test` runs them
     # (tests/test_dbt_unit_tests.py); a production run builds and data-tests only.
     args += ["--exclude-resource-type", "unit_test"]
     if engine.is_spark:
         args += ["--target", engine.dbt_target]
-    invocation = dbt.cli(args, context=context)
+    # The project's own target directory: dbt re-parses only what changed since the manifest
+    # the run command prepared there (partial parsing), instead of a fresh directory per run.
+    invocation = dbt.cli(args, context=context, target_path=dbt_project.target_path)
     total = len(context.selected_asset_keys)
     models = checks = failed_checks = 0
     for event in invocation.stream():

@@ -79,7 +79,7 @@
 {%- endmacro %}
 
 {% macro default__deduplicated_config(unique_key) -%}
-    {%- if var('rebuild_deduplication', true) -%}
+    {%- if partner_commissions.run_setting('rebuild_deduplication', true) -%}
         {{ return({'materialized': 'table'}) }}
     {%- endif -%}
     {{ return({

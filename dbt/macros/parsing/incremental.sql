@@ -40,11 +40,24 @@
 {%- endmacro %}
 
 
+{#- A per-run setting: environment variable PARTNER_DBT_<NAME> (JSON), which the Dagster run
+    sets, else var(name), else `default`. Per-run values travel in the environment because a
+    changed --vars makes dbt re-parse the whole project, while a changed environment variable
+    re-parses only the files that read it (partial parsing). -#}
+{% macro run_setting(name, default) -%}
+    {%- set from_env = env_var('PARTNER_DBT_' ~ (name | upper), '') -%}
+    {%- if from_env != '' -%}
+        {{ return(fromjson(from_env)) }}
+    {%- endif -%}
+    {{ return(var(name, default)) }}
+{%- endmacro %}
+
+
 {#- The validated `log_dates` var as a list of 'YYYY-MM-DD' strings, or none when unset
     (= every log date). Validated because the dates become SQL literals: anything else stops
     the run with a clear message. -#}
 {% macro selected_log_dates() -%}
-    {%- set value = var('log_dates', none) -%}
+    {%- set value = partner_commissions.run_setting('log_dates', none) -%}
     {%- if value is none -%}
         {{ return(none) }}
     {%- elif value is string -%}
