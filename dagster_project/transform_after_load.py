@@ -3,8 +3,9 @@
 The nightly schedule and the late-file sensor launch `load_logs` (per log date); this sensor
 sees the load run succeed and requests the unpartitioned `transform` run (dbt build with its
 tests, the checks, publishing). The run key is the load run's id, so each load run gets
-exactly one transform run. A failed load run gets none: its log dates stay pending, and the
-next load run (or the run command) picks them up. The transform waits in the queue while
+exactly one transform run. A failed load run gets none: what it did load stays pending (not
+yet transformed) for the next transform run or the run command; the file that failed, once
+replaced, is loaded again by the late-file sensor. The transform waits in the queue while
 another run holds the warehouse pool. The run command runs both jobs itself, in-process, so
 its load runs are not chained here.
 """
