@@ -67,7 +67,7 @@ dev: install
 	@mkdir -p "$(DATA_DIR)/.dagster" && cp -n dagster.yaml "$(DATA_DIR)/.dagster/" 2>/dev/null || true
 	$(DAGSTER_ENV) $(VENV)/bin/dagster dev
 
-## daemon: the nightly schedule and the late-file sensor, without the UI
+## daemon: the nightly schedule and the sensors (late files; transform after each load), without the UI
 daemon: install
 	@mkdir -p "$(DATA_DIR)/.dagster" && cp -n dagster.yaml "$(DATA_DIR)/.dagster/" 2>/dev/null || true
 	$(DAGSTER_ENV) $(VENV)/bin/dagster-daemon run -w workspace.yaml

@@ -1,11 +1,33 @@
-"""The one job: raw loads → dbt build (models, seeds, tests) → checks → publish."""
+"""The two jobs: `load_logs` (raw loads, per log date) → `transform` (dbt build with its tests,
+the project's checks, publishing; unpartitioned).
+
+They are separate because Dagster keeps its bookkeeping per partition for every asset and
+check of a partitioned run: one job over a range of log dates recorded, for each of the ~300
+dbt tests, one "planned" event per date of the range, before any work. Only the raw loads are
+per log date; the transform reads whatever was loaded and is one unit, so its job is
+unpartitioned. The daemon chains them (transform_after_load.py: a `transform` run after every
+successful `load_logs` run); the run command runs both in turn (run_command.py).
+"""
 
 import dagster as dg
 
-from .partitions import log_date_partitions
+from .assets.raw_feeds import raw_feed_assets
 
-# A run covers one log date (the schedule), a range (the late-file sensor, the run command,
-# backfills), and always the unpartitioned dbt models and the publishing downstream of them.
-pipeline_job = dg.define_asset_job(
-    "pipeline", selection=dg.AssetSelection.all(), partitions_def=log_date_partitions
+RAW_ASSETS = dg.AssetSelection.assets(*raw_feed_assets)
+
+# Partitioned by log date like the raw assets (Dagster takes the partitions from them): a run
+# covers one log date (the schedule) or a range (the late-file sensor, the run command,
+# backfills).
+load_logs_job = dg.define_asset_job(
+    "load_logs",
+    selection=RAW_ASSETS,
+    description="Load the raw log files of a log date or a range of log dates.",
+)
+
+# Everything downstream of the raw loads: dbt's models, seeds and tests, the project's
+# checks, and publishing marts.duckdb.
+transform_job = dg.define_asset_job(
+    "transform",
+    selection=dg.AssetSelection.all() - RAW_ASSETS,
+    description="dbt build (models, seeds, tests), the money checks, then publish marts.duckdb.",
 )

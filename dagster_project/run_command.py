@@ -1,4 +1,9 @@
-"""`python -m dagster_project run --data-dir DIR`: every asset, every log date, then publish."""
+"""`python -m dagster_project run --data-dir DIR`: load the log dates to do, then transform.
+
+In-process, the two jobs the daemon chains (jobs.py): one `load_logs` run per stretch of
+consecutive log dates to do, then one unpartitioned `transform` run (dbt build with its
+tests, the checks, publishing).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import sys
 import time
 import warnings
 from contextlib import contextmanager, redirect_stdout
+from datetime import date, timedelta
 from pathlib import Path
 
 from .log_files import LogFileError, discover, log_dates
@@ -146,6 +152,22 @@ def settle_in_progress_runs(instance) -> None:
             )
 
 
+def contiguous_segments(dates: list[str]) -> list[tuple[str, str]]:
+    """(first, last) of each stretch of consecutive calendar days among ISO `dates`, in order.
+
+    A run over a range of partitions costs Dagster bookkeeping for every date in it, also the
+    dates without a file: a year-old late file and last month's are two short runs, not one
+    run over the year between them."""
+    days = sorted({date.fromisoformat(d) for d in dates})
+    segments: list[tuple[str, str]] = []
+    for day in days:
+        if segments and date.fromisoformat(segments[-1][1]) + timedelta(days=1) == day:
+            segments[-1] = (segments[-1][0], day.isoformat())
+        else:
+            segments.append((day.isoformat(), day.isoformat()))
+    return segments
+
+
 def blocking_check_failures(result) -> list[str]:
     """`check on asset: description` for each failed check of ERROR severity in the run."""
     import dagster as dg
@@ -163,7 +185,8 @@ def blocking_check_failures(result) -> list[str]:
 
 
 def run_pipeline(data_dir: Path, *, full_refresh: bool = False) -> dict[str, int]:
-    """Materialize every asset for every log date present in `data_dir`; return mart row counts."""
+    """Load the log dates of `data_dir` that are new, changed or pending, transform, check and
+    publish; return mart row counts."""
     data_dir = data_dir.resolve()
     if not data_dir.is_dir():
         raise RunError(f"data directory {data_dir} does not exist")
@@ -219,47 +242,72 @@ def run_pipeline(data_dir: Path, *, full_refresh: bool = False) -> dict[str, int
 
         instance = dg.DagsterInstance.get()
         settle_in_progress_runs(instance)
-        # One run over the range of those dates. Dates in between without a new or changed
-        # file cost a file-system check each: the loaders skip unchanged files.
-        tags = {
-            "dagster/asset_partition_range_start": todo[0],
-            "dagster/asset_partition_range_end": todo[-1],
-            "source": RUN_COMMAND_SOURCE,
-        }
-        run_config: dict = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+        logging_config: dict = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+        transform_config = dict(logging_config)
         if full_refresh:
-            run_config["ops"] = {"dbt_models": {"config": {"full_refresh": True}}}
-        job = defs.resolve_job_def("pipeline")
+            transform_config["ops"] = {"dbt_models": {"config": {"full_refresh": True}}}
+        load_job = defs.resolve_job_def("load_logs")
+        transform_job = defs.resolve_job_def("transform")
+        # One load run per stretch of consecutive dates. Dates in a stretch without a new or
+        # changed file cost a file-system check each: the loaders skip unchanged files.
+        segments = contiguous_segments(todo)
         # dbt's own log lines go to stdout; keep them in a file, the terminal gets progress.
         log_path = Path(os.environ["DAGSTER_HOME"]) / "last_run.log"
-        _say(f"[run] running all assets for log dates {todo[0]} .. {todo[-1]}; dbt log: {log_path}")
+        load_run_ids = []
         with open(log_path, "w") as log, redirect_stdout(log):
-            result = job.execute_in_process(
-                instance=instance,
-                tags=tags,
-                raise_on_error=False,
-                run_config=run_config,
-            )
-        if not result.success:
-            failed_checks = blocking_check_failures(result)
-            if failed_checks:
-                raise RunError(
-                    f"blocking check(s) failed: {'; '.join(failed_checks)}. "
-                    f"{published_marts_path(data_dir).name} was not replaced"
+            for number, (first, last) in enumerate(segments, start=1):
+                _say(
+                    f"[run] loading log dates {first} .. {last} "
+                    f"({number} of {len(segments)} segment{'s' if len(segments) > 1 else ''})"
                 )
-            failures = result.get_step_failure_events()
-            if failures:
-                event = failures[0]
-                error = event.step_failure_data.error
-                while error is not None and error.cause is not None:
-                    if not (error.cls_name or "").startswith("Dagster"):
-                        break  # the first exception that is ours, not Dagster's wrapper
-                    error = error.cause
-                detail = error.message.strip() if error else "unknown error"
-                raise RunError(f"step {event.step_key} failed: {detail}")
-            raise RunError(f"run {result.run_id} failed")
-        _say(f"[run] done in {time.monotonic() - started:.1f}s (run id {result.run_id})")
+                result = load_job.execute_in_process(
+                    instance=instance,
+                    tags={
+                        "dagster/asset_partition_range_start": first,
+                        "dagster/asset_partition_range_end": last,
+                        "source": RUN_COMMAND_SOURCE,
+                    },
+                    raise_on_error=False,
+                    run_config=logging_config,
+                )
+                raise_if_failed(result, data_dir)
+                load_run_ids.append(result.run_id)
+            _say(f"[run] transforming, checking, publishing; dbt log: {log_path}")
+            result = transform_job.execute_in_process(
+                instance=instance,
+                tags={"source": RUN_COMMAND_SOURCE},
+                raise_on_error=False,
+                run_config=transform_config,
+            )
+            raise_if_failed(result, data_dir)
+        _say(
+            f"[run] done in {time.monotonic() - started:.1f}s (run id {result.run_id}; "
+            f"load run id{'s' if len(load_run_ids) > 1 else ''} {', '.join(load_run_ids)})"
+        )
     return summarize(data_dir)
+
+
+def raise_if_failed(result, data_dir: Path) -> None:
+    """A RunError naming what failed: the blocking checks, else the first failed step."""
+    if result.success:
+        return
+    failed_checks = blocking_check_failures(result)
+    if failed_checks:
+        raise RunError(
+            f"blocking check(s) failed: {'; '.join(failed_checks)}. "
+            f"{published_marts_path(data_dir).name} was not replaced"
+        )
+    failures = result.get_step_failure_events()
+    if failures:
+        event = failures[0]
+        error = event.step_failure_data.error
+        while error is not None and error.cause is not None:
+            if not (error.cls_name or "").startswith("Dagster"):
+                break  # the first exception that is ours, not Dagster's wrapper
+            error = error.cause
+        detail = error.message.strip() if error else "unknown error"
+        raise RunError(f"step {event.step_key} failed: {detail}")
+    raise RunError(f"run {result.run_id} failed")
 
 
 def summarize(data_dir: Path) -> dict[str, int]:

@@ -1,12 +1,14 @@
 """The late-file sensor: a log file that appears or changes for any date, also one long
-past, gets its log date reprocessed (loaded again, transformed, checked, published).
+past, gets its log date reprocessed: loaded again by a `load_logs` run; when that run
+succeeds, the `transform_after_load` sensor launches the `transform` run (dbt, checks,
+publishing).
 
 It reads only the file system, never the warehouse (DuckDB lets no other process open the
 file while a run writes it). The cursor remembers a fingerprint (names, sizes, mtimes) per log
-date; a tick requests one run over the range of dates whose fingerprint changed. Dates in the
-range that did not change are skipped by the loaders (their files are unchanged), so a range
-costs little more than its changed dates. Files still being written (modified in the last
-SETTLE_SECONDS) wait for the next tick.
+date; a tick requests one `load_logs` run over the range of dates whose fingerprint changed.
+Dates in the range that did not change are skipped by the loaders (their files are unchanged),
+so a range costs little more than its changed dates. Files still being written (modified in
+the last SETTLE_SECONDS) wait for the next tick.
 """
 
 import hashlib
@@ -16,7 +18,7 @@ from collections import defaultdict
 
 import dagster as dg
 
-from .jobs import pipeline_job
+from .jobs import load_logs_job
 from .log_files import LogFile, LogFileError, discover
 from .partitions import out_of_range_log_dates
 from .resources import DataDir
@@ -48,11 +50,11 @@ def settled(files: list[LogFile], now: float, settle_seconds: float = SETTLE_SEC
 
 
 @dg.sensor(
-    job=pipeline_job,
+    job=load_logs_job,
     name="late_files",
     minimum_interval_seconds=300,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Reprocesses any log date whose files appeared or changed (late deliveries).",
+    description="Loads again any log date whose files appeared or changed (late deliveries).",
 )
 def late_files_sensor(context: dg.SensorEvaluationContext, data_dir: DataDir):
     try:

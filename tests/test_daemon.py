@@ -1,5 +1,6 @@
-"""`dagster dev` (webserver + daemon) on a data directory: the late-file sensor launches a run
-through the daemon's queue, and it loads, builds, checks and publishes — a real process tree,
+"""`dagster dev` (webserver + daemon) on a data directory: the late-file sensor launches a
+`load_logs` run through the daemon's queue; when it succeeds, the `transform_after_load` sensor
+launches the `transform` run, which builds, checks and publishes — a real process tree,
 stopped by its process group."""
 
 from __future__ import annotations
@@ -45,31 +46,58 @@ def test_sensor_run_through_the_daemon_publishes(tmp_path: Path, dbt_manifest):
         start_new_session=True,
     )
     try:
-        run = wait_for_sensor_run(home, timeout=480)
+        load_run, transform_run = wait_for_load_then_transform(home, timeout=480)
     finally:
         os.killpg(dev.pid, signal.SIGKILL)
         dev.wait()
         log.close()
-    assert run is not None, (tmp_path / "dagster_dev.log").read_text()[-3000:]
-    assert run.status == dg.DagsterRunStatus.SUCCESS, run.status
-    assert run.tags["dagster/asset_partition_range_start"] == "2026-10-29"
-    assert run.tags["dagster/asset_partition_range_end"] == "2026-10-31"
+    dev_log = (tmp_path / "dagster_dev.log").read_text()[-3000:]
+    assert load_run is not None, dev_log
+    assert load_run.job_name == "load_logs"
+    assert load_run.status == dg.DagsterRunStatus.SUCCESS, load_run.status
+    assert load_run.tags["dagster/asset_partition_range_start"] == "2026-10-29"
+    assert load_run.tags["dagster/asset_partition_range_end"] == "2026-10-31"
+    assert transform_run is not None, dev_log
+    assert transform_run.job_name == "transform"
+    assert transform_run.status == dg.DagsterRunStatus.SUCCESS, transform_run.status
+    assert transform_run.tags["source"] == "late_files_sensor"
+    assert transform_run.tags["dagster/sensor_name"] == "transform_after_load"
     marts = table_snapshots(data_dir / "marts.duckdb")
     assert marts["fct_sales"][0] > 0
 
-    # The run command then finds nothing to do: the daemon's run loaded and published it all.
+    # The run command then finds nothing to do: the daemon's runs loaded and published it all.
     again = run_cli("run", "--data-dir", str(data_dir), env={"DAGSTER_HOME": str(home)})
     assert again.returncode == 0, again.stderr
     assert "nothing to do" in again.stderr
     assert table_snapshots(data_dir / "marts.duckdb") == marts
 
 
-def wait_for_sensor_run(home: Path, timeout: float) -> dg.DagsterRun | None:
+def wait_for_load_then_transform(
+    home: Path, timeout: float
+) -> tuple[dg.DagsterRun | None, dg.DagsterRun | None]:
+    """The sensor's load run once done; then, if it succeeded, the transform run it chained
+    (tagged with its id) once done. None for a run that did not finish in time."""
     deadline = time.monotonic() + timeout
+    load_run = None
     while time.monotonic() < deadline:
         time.sleep(3)
         with dg.DagsterInstance.from_config(str(home)) as instance:
-            runs = instance.get_runs(filters=dg.RunsFilter(tags={"source": "late_files_sensor"}))
-            if runs and runs[0].status in DONE:
-                return runs[0]
-    return None
+            if load_run is None:
+                runs = instance.get_runs(
+                    filters=dg.RunsFilter(
+                        job_name="load_logs", tags={"source": "late_files_sensor"}
+                    )
+                )
+                if runs and runs[0].status in DONE:
+                    load_run = runs[0]
+                    if load_run.status != dg.DagsterRunStatus.SUCCESS:
+                        return load_run, None
+            if load_run is not None:
+                runs = instance.get_runs(
+                    filters=dg.RunsFilter(
+                        job_name="transform", tags={"load_run_id": load_run.run_id}
+                    )
+                )
+                if runs and runs[0].status in DONE:
+                    return load_run, runs[0]
+    return load_run, None

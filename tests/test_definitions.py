@@ -1,6 +1,7 @@
 """The definitions, loaded the way `dagster dev` loads them (workspace.yaml): the asset graph
-from raw feeds through staging to the marts and publishing, the checks, the schedule, the
-sensor, and the one-writer pool."""
+from raw feeds through staging to the marts and publishing, the checks, the two jobs (the
+partitioned raw loads, the unpartitioned transform), the schedule, the sensors that start and
+chain them, and the one-writer pool."""
 
 import importlib
 import subprocess
@@ -83,24 +84,98 @@ def test_nightly_schedule_runs_yesterday_at_0200_utc(defs):
     schedule = defs.resolve_schedule_def("nightly")
     assert schedule.cron_schedule == "0 2 * * *"
     assert schedule.execution_timezone == "UTC"
-    assert schedule.job_name == "pipeline"
+    assert schedule.job_name == "load_logs"
     context = dg.build_schedule_context(
         scheduled_execution_time=datetime(2026, 11, 2, 2, 0, tzinfo=UTC),
         repository_def=defs.get_repository_def(),
     )
     [request] = schedule.evaluate_tick(context).run_requests
     assert request.partition_key == "2026-11-01"
-    job = defs.resolve_job_def("pipeline")
-    assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} >= {
-        "raw/sales", "marts/fct_commissions", "published/marts_duckdb",
-    }  # fmt: skip
+    assert request.tags["source"] == "nightly"
+
+
+def test_load_logs_is_the_partitioned_raw_loads_and_transform_the_rest(defs):
+    from dagster_project.partitions import log_date_partitions
+
+    load = defs.resolve_job_def("load_logs")
+    assert load.partitions_def == log_date_partitions
+    assert {k.to_user_string() for k in load.asset_layer.executable_asset_keys} == {
+        f"raw/{feed}" for feed in ("clicks", "signups", "sales", "partner_status", "fx_rates")
+    }
+    assert not load.asset_layer.asset_graph.asset_check_keys
+
+    transform = defs.resolve_job_def("transform")
+    assert transform.partitions_def is None  # dbt's tests: planned once, not once per date
+    keys = {k.to_user_string() for k in transform.asset_layer.executable_asset_keys}
+    assert {"marts/fct_commissions", "published/marts_duckdb", "audit/line_reconciliation"} <= keys
+    assert not any(k.startswith("raw/") for k in keys)
+    all_keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert (
+        keys | {f"raw/{f}" for f in ("clicks", "signups", "sales", "partner_status", "fx_rates")}
+        == all_keys
+    )
+    checks = {
+        (c.asset_key.to_user_string(), c.name)
+        for c in transform.asset_layer.asset_graph.asset_check_keys
+    }
+    assert ("marts/fct_commissions", "tier2_commission_reconciliation") in checks
+    assert ("published/marts_duckdb", "log_freshness") in checks
+    assert ("marts/fct_sales", "unique_fct_sales_sale_id") in checks
+
+
+def test_a_successful_load_run_launches_a_transform_run(defs):
+    sensor = defs.resolve_sensor_def("transform_after_load")
+    assert isinstance(sensor, dg.RunStatusSensorDefinition)
+    assert sensor.job_name == "transform"
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    with dg.instance_for_test() as instance:
+        load_run = dg.DagsterRun(
+            job_name="load_logs",
+            status=dg.DagsterRunStatus.SUCCESS,
+            tags={"source": "late_files_sensor", "dagster/asset_partition_range_start": "x"},
+        )
+        instance.add_run(load_run)
+        success = dg.DagsterEvent(
+            event_type_value=dg.DagsterEventType.RUN_SUCCESS.value, job_name="load_logs"
+        )
+        context = dg.build_run_status_sensor_context(
+            sensor_name="transform_after_load",
+            dagster_event=success,
+            dagster_instance=instance,
+            dagster_run=load_run,
+            repository_def=defs.get_repository_def(),
+        )
+        request = sensor(context)
+        assert isinstance(request, dg.RunRequest)
+        assert request.run_key == load_run.run_id
+        assert request.tags == {"source": "late_files_sensor", "load_run_id": load_run.run_id}
+
+        # The run command transforms in-process itself: its load runs are not chained.
+        own = dg.DagsterRun(
+            job_name="load_logs", status=dg.DagsterRunStatus.SUCCESS, tags={"source": "run_command"}
+        )
+        instance.add_run(own)
+        context = dg.build_run_status_sensor_context(
+            sensor_name="transform_after_load",
+            dagster_event=success,
+            dagster_instance=instance,
+            dagster_run=own,
+            repository_def=defs.get_repository_def(),
+        )
+        assert isinstance(sensor(context), dg.SkipReason)
 
 
 def test_every_warehouse_writer_is_in_the_one_pool_limited_to_one(defs):
     from dagster_project.partitions import WAREHOUSE_POOL
 
-    job = defs.resolve_job_def("pipeline")
-    pools = {node.name: node.definition.pool for node in job.graph.node_dict.values()}
-    assert pools and set(pools.values()) == {WAREHOUSE_POOL}, pools
+    for name in ("load_logs", "transform"):
+        job = defs.resolve_job_def(name)
+        pools = {node.name: node.definition.pool for node in job.graph.node_dict.values()}
+        assert pools and set(pools.values()) == {WAREHOUSE_POOL}, (name, pools)
     instance_config = yaml.safe_load((REPO_ROOT / "dagster.yaml").read_text())
     assert instance_config["concurrency"]["pools"] == {"default_limit": 1, "granularity": "run"}
+
+
+def test_the_definitions_hold_both_jobs_and_both_sensors(defs):
+    assert {j.name for j in defs.get_repository_def().get_all_jobs()} >= {"load_logs", "transform"}
+    assert {s.name for s in defs.sensors or []} == {"late_files", "transform_after_load"}

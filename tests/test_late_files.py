@@ -40,6 +40,7 @@ def test_changed_log_dates_new_changed_and_gone():
 def test_sensor_requests_new_dates_then_only_a_late_file(tmp_path: Path):
     for day in ("2026-10-01", "2026-10-02", "2026-10-03"):
         write(tmp_path, "sales", day, "{}\n")
+    assert late_files_sensor.job_name == "load_logs"  # transform_after_load chains the rest
     first = evaluate(tmp_path, None)
     [request] = first.run_requests
     assert request.tags["dagster/asset_partition_range_start"] == "2026-10-01"

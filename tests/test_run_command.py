@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from dagster_project.log_files import FEEDS
-from dagster_project.run_command import ensure_dagster_home, warehouse_lock
+from dagster_project.run_command import contiguous_segments, ensure_dagster_home, warehouse_lock
 from tests.conftest import REPO_ROOT, generate_sample, run_cli
 
 
@@ -35,7 +35,27 @@ def small_run(tmp_path_factory) -> Path:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "fct_commissions" in done.stdout  # the summary
     assert "[load clicks]" in done.stderr and "[publish]" in done.stderr  # progress
+    # The year-old file and the 12 days: two load runs, then one transform run.
+    assert "(1 of 2 segments)" in done.stderr and "(2 of 2 segments)" in done.stderr
+    assert done.stderr.count("[run] transforming, checking, publishing") == 1
     return data_dir
+
+
+def test_log_dates_to_load_are_cut_into_stretches_of_consecutive_days():
+    assert contiguous_segments([]) == []
+    assert contiguous_segments(["2026-10-01"]) == [("2026-10-01", "2026-10-01")]
+    # A year-old late file and a year of nightly files: two load runs, not one over 730 days.
+    year = [f"2025-11-{d:02d}" for d in range(1, 31)] + ["2025-12-01", "2025-12-02"]
+    assert contiguous_segments(["2024-11-01", *year]) == [
+        ("2024-11-01", "2024-11-01"), ("2025-11-01", "2025-12-02"),
+    ]  # fmt: skip
+    # Across a month, a year and a leap day; unsorted and repeated input is fine.
+    assert contiguous_segments(
+        ["2024-03-01", "2024-02-28", "2024-02-29", "2024-02-29", "2023-12-31", "2024-01-01"]
+    ) == [("2023-12-31", "2024-01-01"), ("2024-02-28", "2024-03-01")]
+    assert contiguous_segments(["2026-10-01", "2026-10-03", "2026-10-05"]) == [
+        ("2026-10-01", "2026-10-01"), ("2026-10-03", "2026-10-03"), ("2026-10-05", "2026-10-05"),
+    ]  # fmt: skip
 
 
 def test_reconciles_raw_lines_with_staged_rejected_and_duplicates(small_run: Path):
@@ -143,7 +163,7 @@ def test_refuses_while_a_scheduled_run_is_in_progress(tmp_path: Path):
     ensure_dagster_home(home)
     with dg.instance_for_test(temp_dir=str(home)) as instance:
         nightly = dg.DagsterRun(
-            job_name="pipeline", status=dg.DagsterRunStatus.STARTED, tags={"source": "nightly"}
+            job_name="load_logs", status=dg.DagsterRunStatus.STARTED, tags={"source": "nightly"}
         )
         instance.add_run(nightly)
     done = run_cli("run", "--data-dir", str(tmp_path), env={"DAGSTER_HOME": str(home)})
@@ -161,7 +181,8 @@ def test_runs_are_recorded_in_the_instance_the_ui_shows(small_run: Path):
     assert 'DAGSTER_HOME="$(abspath $(DATA_DIR))/.dagster"' in makefile
     with dg.DagsterInstance.from_config(str(small_run / ".dagster")) as instance:
         runs = instance.get_runs(filters=dg.RunsFilter(tags={"source": "run_command"}))
-        assert any(r.status == dg.DagsterRunStatus.SUCCESS for r in runs)
+        succeeded = {r.job_name for r in runs if r.status == dg.DagsterRunStatus.SUCCESS}
+        assert succeeded == {"load_logs", "transform"}
         materialized = instance.get_materialized_partitions(dg.AssetKey(["raw", "sales"]))
         assert len(materialized) >= 12  # every log date of the 12-day sample
         assert instance.get_latest_materialization_event(dg.AssetKey(["published", "marts_duckdb"]))

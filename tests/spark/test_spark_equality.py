@@ -143,7 +143,7 @@ def _wait_for_manifest(process: subprocess.Popen, output: Path, timeout: float =
     """Until the run has parsed dbt's manifest (the runs share dbt/target)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
-        if "[run] running all assets" in output.read_text():
+        if "[run] loading log dates" in output.read_text():
             return
         time.sleep(0.5)
 

@@ -1,0 +1,37 @@
+"""The chain the daemon runs: after every successful `load_logs` run, one `transform` run.
+
+The nightly schedule and the late-file sensor launch `load_logs` (per log date); this sensor
+sees the load run succeed and requests the unpartitioned `transform` run (dbt build with its
+tests, the checks, publishing). The run key is the load run's id, so each load run gets
+exactly one transform run. A failed load run gets none: what it did load stays pending (not
+yet transformed) for the next transform run or the run command; the file that failed, once
+replaced, is loaded again by the late-file sensor. The transform waits in the queue while
+another run holds the warehouse pool. The run command runs both jobs itself, in-process, so
+its load runs are not chained here.
+"""
+
+import dagster as dg
+
+from .jobs import load_logs_job, transform_job
+from .run_command import RUN_COMMAND_SOURCE
+
+LOAD_RUN_ID_TAG = "load_run_id"
+
+
+@dg.run_status_sensor(
+    name="transform_after_load",
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[load_logs_job],
+    request_job=transform_job,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="After each successful load_logs run: dbt build, checks and publishing.",
+)
+def transform_after_load(context: dg.RunStatusSensorContext):
+    load_run = context.dagster_run
+    source = load_run.tags.get("source")
+    if source == RUN_COMMAND_SOURCE:
+        return dg.SkipReason(f"load run {load_run.run_id} is the run command's; it transforms")
+    tags = {LOAD_RUN_ID_TAG: load_run.run_id}
+    if source:
+        tags["source"] = source
+    return dg.RunRequest(run_key=load_run.run_id, tags=tags)
