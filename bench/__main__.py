@@ -82,10 +82,11 @@ def stage_figures(data_dir: Path, started: datetime, new_dates: list[str]) -> di
     for run_id in run_ids:
         for stage, seconds in dagster_step_seconds(home, run_id).items():
             steps[stage] = steps.get(stage, 0.0) + seconds
-        for target in (REPO_ROOT / "dbt" / "target").glob(f"*-{run_id[:7]}-*"):
-            if (target / "run_results.json").exists():
-                for stage, seconds in dbt_node_seconds(target).items():
-                    nodes[stage] = nodes.get(stage, 0.0) + seconds
+    # The run's dbt build wrote run_results.json into the project's target directory.
+    target = REPO_ROOT / "dbt" / "target"
+    run_results = target / "run_results.json"
+    if run_results.exists() and run_results.stat().st_mtime >= started.timestamp():
+        nodes = dbt_node_seconds(target)
     if not run_ids:
         return {}
     rows = stage_rows(data_dir, new_dates)
