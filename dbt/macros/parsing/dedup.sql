@@ -22,13 +22,28 @@
         {%- do event_id_parts.append("cast(" ~ c ~ " as " ~ dbt.type_string() ~ ")") -%}
     {%- endfor -%}
     {%- set event_id = event_id_parts | join(" || '|' || ") -%}
-    select
-        *,
-        {#- a feed whose key is its own text column `event_id` has it already (a second
-            column of that name would be ambiguous on Spark) #}
-        {%- if key_columns != ['event_id'] %}
-        {{ event_id }} as event_id,
+    {#- the valid deliveries, with event_id (a feed whose key is its own text column
+        `event_id` has it already: a second column of that name would be ambiguous on Spark) -#}
+    {%- set valid -%}
+        select
+            *{% if key_columns != ['event_id'] %},
+            {{ event_id }} as event_id{% endif %}
+        from {{ relation }}
+        where rejection_reason is null
+        {%- if is_incremental() %}
+            and {{ partner_commissions.delivered_in_selected_log_dates(relation, event_id) }}
         {%- endif %}
+    {%- endset -%}
+    {#- Most events are delivered once: only those delivered more than once need the window
+        (a sort); the rest are their own first delivery. -#}
+    {%- set redelivered -%}
+        select event_id
+        from ({{ valid }}) as deliveries
+        group by event_id
+        having count(*) > 1
+    {%- endset -%}
+    select
+        deliveries.*,
         row_number() over ({{ window }}) as delivery_rank,
         first_value(log_date) over ({{ window }}) as first_log_date,
         first_value(file_name) over ({{ window }}) as first_file_name,
@@ -38,11 +53,20 @@
             {{ c }} is not distinct from first_value({{ c }}) over ({{ window }}){{ " and" if not loop.last }}
             {%- endfor %}
         ) as same_payload
-    from {{ relation }}
-    where rejection_reason is null
-    {%- if is_incremental() %}
-        and {{ partner_commissions.delivered_in_selected_log_dates(relation, event_id) }}
-    {%- endif %}
+    from ({{ valid }}) as deliveries
+    where event_id in ({{ redelivered }})
+
+    union all
+
+    select
+        deliveries.*,
+        cast(1 as {{ dbt.type_bigint() }}) as delivery_rank,
+        log_date as first_log_date,
+        file_name as first_file_name,
+        line_number as first_line_number,
+        true as same_payload
+    from ({{ valid }}) as deliveries
+    where event_id not in ({{ redelivered }})
 {%- endmacro %}
 
 

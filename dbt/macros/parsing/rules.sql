@@ -13,6 +13,10 @@
 
 {# `<key>__type` and `<key>__text` columns for each key. #}
 {% macro json_fields(doc, keys) -%}
+    {{ return(adapter.dispatch('json_fields', 'partner_commissions')(doc, keys)) }}
+{%- endmacro %}
+
+{% macro default__json_fields(doc, keys) -%}
     {%- for key in keys %}
         {{ partner_commissions.json_type_of(doc, key) }} as {{ key }}__type,
         {{ partner_commissions.json_text(doc, key) }} as {{ key }}__text{{ "," if not loop.last }}
