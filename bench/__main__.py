@@ -182,7 +182,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--scale-test", action="store_true", help="4 x bench, memory_limit 1GB")
     parser.add_argument("--memory-limit", default=None, help="DuckDB memory_limit (default 1GB)")
+    parser.add_argument(
+        "--report", action="store_true", help="only print results.json's table again (and README)"
+    )
     args = parser.parse_args(argv)
+    if args.report:
+        results = json.loads(RESULTS.read_text())
+        results["targets"] = report.verdicts(results)
+        publish_report(results)
+        return 0
     started = time.perf_counter()
     try:
         if args.scale_test:
@@ -228,14 +236,18 @@ def bench(memory_limit: str) -> dict:
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     if "scale_test" in previous:
         results["scale_test"] = previous["scale_test"]
+    publish_report(results)
+    return results
+
+
+def publish_report(results: dict) -> None:
+    """results.json, the table on the terminal, README's bench block."""
     RESULTS.write_text(json.dumps(results, indent=1) + "\n")
     text = report.table(results)
     print(text)
-    block = (
-        f"Measured {results['measured_at']} on {report.machine_line(results['machine'])}.\n\n{text}"
-    )
+    machine = report.machine_line(results["machine"])
+    block = f"Measured {results['measured_at']} on {machine}.\n\n{text}"
     README.write_text(report.replace_block(README.read_text(), "bench", block))
-    return results
 
 
 def scale_test(memory_limit: str) -> dict:
