@@ -55,6 +55,7 @@ def run_pipeline(name: str, data_dir: Path, new_dates: list[str], env: dict) -> 
         env=env,
         cwd=REPO_ROOT,
         log=data_dir.parent / f"{data_dir.name}.{name}.log",
+        watch_dir=data_dir / ".duckdb_tmp",
     )
     if measured.returncode != 0:
         raise BenchError(f"{name}: the run failed:\n{measured.output[-3000:]}")
@@ -62,6 +63,7 @@ def run_pipeline(name: str, data_dir: Path, new_dates: list[str], env: dict) -> 
         "seconds": round(measured.seconds, 2),
         "peak_rss_mb": round(measured.peak_rss_mb, 1),
         "largest_process_mb": round(measured.largest_process_mb, 1),
+        "spilled_mb": round(measured.spilled_mb, 1),
         "new_log_dates": len(new_dates),
         "stages": stage_figures(data_dir, started, new_dates),
     }
@@ -157,6 +159,7 @@ def run_floor(data_dir: Path, env: dict) -> dict:
         env=env,
         cwd=REPO_ROOT,
         log=data_dir.parent / "floor.log",
+        watch_dir=data_dir.parent / "floor_spill",
     )
     figures = json.loads(out.read_text()) if out.exists() else {}
     if measured.returncode != 0:
@@ -165,6 +168,7 @@ def run_floor(data_dir: Path, env: dict) -> dict:
         "seconds": round(measured.seconds, 2),
         "script_seconds": figures.get("seconds"),
         "peak_rss_mb": round(measured.peak_rss_mb, 1),
+        "spilled_mb": round(measured.spilled_mb, 1),
         "agreement": figures.get("comparison"),
     }
     say(f"[bench] floor script: {result['seconds']:.1f}s; agreement {result['agreement']}")
@@ -270,7 +274,8 @@ def scale_test(memory_limit: str) -> dict:
     block = (
         f"Measured {scale['measured_at']}: {profile['lines']:,} lines in {profile['files']:,} "
         f"files ({profile['bytes'] / 1e9:.1f} GB), memory_limit {memory_limit}: full run "
-        f"{full['seconds']:.0f} s, peak RSS {full['peak_rss_mb']:,.0f} MB; floor script "
+        f"{full['seconds']:.0f} s, peak RSS {full['peak_rss_mb']:,.0f} MB, at most "
+        f"{full['spilled_mb']:,.0f} MB spilled to disk at once; floor script "
         f"{floor['seconds']:.0f} s; fct_commissions agreement {floor['agreement']}."
     )
     print(block)

@@ -25,6 +25,7 @@ class Measured:
     largest_process_mb: float  # wait4's ru_maxrss: the largest single process
     returncode: int
     output: str
+    spilled_mb: float = 0.0  # the largest total size of `watch_dir` (DuckDB's spill files)
 
 
 def _children_by_parent() -> dict[int, list[int]]:
@@ -57,18 +58,34 @@ def tree_rss_kb(root: int) -> int:
     return total
 
 
-def run_measured(command: list[str], *, env: dict[str, str], cwd: Path, log: Path) -> Measured:
-    """Run `command`, its output to `log` (and returned), sampling its tree's memory."""
-    peak = 0
+def dir_bytes(path: Path | None) -> int:
+    if path is None or not path.is_dir():
+        return 0
+    total = 0
+    for file in path.rglob("*"):
+        try:
+            total += file.stat().st_size
+        except OSError:
+            continue  # removed while we looked
+    return total
+
+
+def run_measured(
+    command: list[str], *, env: dict[str, str], cwd: Path, log: Path, watch_dir: Path | None = None
+) -> Measured:
+    """Run `command`, its output to `log` (and returned), sampling its tree's memory and the
+    size of `watch_dir` (where DuckDB spills)."""
+    peak = spilled = 0
     started = time.perf_counter()
     with open(log, "w") as out:
         proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         stop = threading.Event()
 
         def sample() -> None:
-            nonlocal peak
+            nonlocal peak, spilled
             while not stop.is_set():
                 peak = max(peak, tree_rss_kb(proc.pid))
+                spilled = max(spilled, dir_bytes(watch_dir))
                 stop.wait(0.1)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -84,4 +101,5 @@ def run_measured(command: list[str], *, env: dict[str, str], cwd: Path, log: Pat
         largest_process_mb=usage.ru_maxrss / 1024,
         returncode=returncode,
         output=log.read_text(),
+        spilled_mb=spilled / 2**20,
     )

@@ -20,10 +20,21 @@ def test_peak_rss_counts_a_child_process(tmp_path: Path):
         "import subprocess, sys; y = bytearray(100 * 2**20); "
         f"subprocess.run([sys.executable, '-c', {child!r}])"
     )
+    watched = tmp_path / "spill"
+    writer = (
+        f"import pathlib; pathlib.Path({str(watched / 'x.tmp')!r}).write_bytes(bytes(3 * 2**20))"
+    )
+    parent += f"; {writer}; import time; time.sleep(0.5)"
+    watched.mkdir()
     measured = run_measured(
-        [sys.executable, "-c", parent], env=dict(os.environ), cwd=tmp_path, log=tmp_path / "log"
+        [sys.executable, "-c", parent],
+        env=dict(os.environ),
+        cwd=tmp_path,
+        log=tmp_path / "log",
+        watch_dir=watched,
     )
     assert measured.returncode == 0
+    assert measured.spilled_mb == 3.0  # the 3 MB file written into the watched directory
     assert measured.peak_rss_mb >= 400  # both at once: the tree's total
     assert 300 <= measured.largest_process_mb < 400  # the largest single process
 
