@@ -205,7 +205,8 @@ def _schema(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, st
 def _spark_table(spark_dir: Path, schema: str, table: str) -> str:
     location = spark_dir / "spark" / "warehouse" / f"{schema}.db" / table
     assert location.is_dir(), f"no Spark table {schema}.{table} at {location}"
-    return f"read_parquet('{location}/*.parquet')"
+    # a partitioned table (log_date=…/ folders, e.g. audit.rejected_events) or a plain one
+    return f"read_parquet('{location}/**/*.parquet', hive_partitioning = true)"
 
 
 def _assert_same(expected: list[tuple], actual: list[tuple], what: str) -> None:

@@ -10,7 +10,11 @@
     instead of the 6 that DECIMAL(28, 10) would leave, so double rounding is out of reach in
     practice; DECIMAL(19, 10) would make it exact on Spark but fail on a rate >= 1e9.
 
-    commission_amount: round(amount_usd × rate, 2) on DECIMAL(18, 2) × DECIMAL(9, 6). -#}
+    commission_amount: round(amount_usd × rate, 2) on DECIMAL(28, 2) × DECIMAL(9, 6). The
+    amount is widened from DECIMAL(18, 2): DuckDB types DECIMAL(18, 2) × DECIMAL(9, 6) as a
+    64-bit DECIMAL(18, 8), which overflows (and stops the run) once the product passes about
+    9 × 10^9; (28 + 9) keeps the exact 8 decimals in 128 bits on DuckDB and within Spark's
+    38 digits. -#}
 {% macro round_money(expression) -%}
     cast(round({{ expression }}, 2) as decimal(18, 2))
 {%- endmacro %}
@@ -20,5 +24,5 @@
 {%- endmacro %}
 
 {% macro commission_amount(amount_usd, rate) -%}
-    {{ round_money('cast(' ~ amount_usd ~ ' as decimal(18, 2)) * cast(' ~ rate ~ ' as decimal(9, 6))') }}
+    {{ round_money('cast(' ~ amount_usd ~ ' as decimal(28, 2)) * cast(' ~ rate ~ ' as decimal(9, 6))') }}
 {%- endmacro %}
