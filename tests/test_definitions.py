@@ -128,41 +128,34 @@ def test_a_successful_load_run_launches_a_transform_run(defs):
     assert isinstance(sensor, dg.RunStatusSensorDefinition)
     assert sensor.job_name == "transform"
     assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    success = dg.DagsterEvent(
+        event_type_value=dg.DagsterEventType.RUN_SUCCESS.value, job_name="load_logs"
+    )
     with dg.instance_for_test() as instance:
-        load_run = dg.DagsterRun(
-            job_name="load_logs",
-            status=dg.DagsterRunStatus.SUCCESS,
-            tags={"source": "late_files_sensor", "dagster/asset_partition_range_start": "x"},
+
+        def evaluate(tags: dict[str, str]):
+            """The sensor's answer to a successful load_logs run with these tags."""
+            run = dg.DagsterRun(job_name="load_logs", status=dg.DagsterRunStatus.SUCCESS, tags=tags)
+            instance.add_run(run)
+            context = dg.build_run_status_sensor_context(
+                sensor_name="transform_after_load",
+                dagster_event=success,
+                dagster_instance=instance,
+                dagster_run=run,
+                repository_def=defs.get_repository_def(),
+            )
+            return run, sensor(context)
+
+        load_run, request = evaluate(
+            {"source": "late_files_sensor", "dagster/asset_partition_range_start": "x"}
         )
-        instance.add_run(load_run)
-        success = dg.DagsterEvent(
-            event_type_value=dg.DagsterEventType.RUN_SUCCESS.value, job_name="load_logs"
-        )
-        context = dg.build_run_status_sensor_context(
-            sensor_name="transform_after_load",
-            dagster_event=success,
-            dagster_instance=instance,
-            dagster_run=load_run,
-            repository_def=defs.get_repository_def(),
-        )
-        request = sensor(context)
         assert isinstance(request, dg.RunRequest)
         assert request.run_key == load_run.run_id
         assert request.tags == {"source": "late_files_sensor", "load_run_id": load_run.run_id}
 
         # The run command transforms in-process itself: its load runs are not chained.
-        own = dg.DagsterRun(
-            job_name="load_logs", status=dg.DagsterRunStatus.SUCCESS, tags={"source": "run_command"}
-        )
-        instance.add_run(own)
-        context = dg.build_run_status_sensor_context(
-            sensor_name="transform_after_load",
-            dagster_event=success,
-            dagster_instance=instance,
-            dagster_run=own,
-            repository_def=defs.get_repository_def(),
-        )
-        assert isinstance(sensor(context), dg.SkipReason)
+        _, skipped = evaluate({"source": "run_command"})
+        assert isinstance(skipped, dg.SkipReason)
 
 
 def test_every_warehouse_writer_is_in_the_one_pool_limited_to_one(defs):

@@ -119,19 +119,6 @@
     json_value({{ doc }}, 'strict $."{{ key }}".type()')
 {%- endmacro %}
 
-{% macro duckdb__json_type_of(doc, key) -%}
-    case json_type({{ doc }}, {{ partner_commissions._json_key_path(key) }})
-        when 'VARCHAR' then 'string'
-        when 'BIGINT' then 'number'
-        when 'UBIGINT' then 'number'
-        when 'HUGEINT' then 'number'
-        when 'DOUBLE' then 'number'
-        when 'BOOLEAN' then 'boolean'
-        when 'NULL' then 'null'
-        when 'OBJECT' then 'object'
-        when 'ARRAY' then 'array'
-    end
-{%- endmacro %}
 
 
 {% macro spark__json_type_of(doc, key) -%}
@@ -170,39 +157,6 @@
     )
 {%- endmacro %}
 
-{% macro duckdb__json_text(doc, key) -%}
-    {%- set path = partner_commissions._json_key_path(key) -%}
-    {#- DuckDB parses JSON numbers into DOUBLE and prints them back in shortest round-trip form,
-        which loses digits beyond ~15 significant ones and rewrites 1e2 as 100.0 (integers that
-        fit 64 bits, and bigger ones, are kept as written). So for a non-integer number
-        take the literal from the line itself: the first `"key": <number>` that starts outside
-        any string literal. A nested object could hold the same key earlier, so the literal is
-        used only when it denotes the same double as DuckDB's value; otherwise fall back to
-        DuckDB's text (exact for up to 15 significant digits). -#}
-    {%- set literal -%}
-        regexp_extract(
-            {{ doc }},
-            '^(?:[^"]|"(?:[^"\\]|\\.)*")*?"{{ key }}"\s*:\s*(-?[0-9]+(?:[.][0-9]+)?(?:[eE][+-]?[0-9]+)?)',
-            1
-        )
-    {%- endset -%}
-    case json_type({{ doc }}, {{ path }})
-        when 'NULL' then null
-        when 'VARCHAR' then json_extract_string({{ doc }}, {{ path }})
-        when 'BIGINT' then json_extract_string({{ doc }}, {{ path }})
-        when 'UBIGINT' then json_extract_string({{ doc }}, {{ path }})
-        when 'HUGEINT' then json_extract_string({{ doc }}, {{ path }})
-        when 'DOUBLE' then coalesce(
-            list_filter(
-                [{{ literal }}],
-                lambda literal: try_cast(nullif(literal, '') as double)
-                    = try_cast(json_extract_string({{ doc }}, {{ path }}) as double)
-            )[1],
-            json_extract_string({{ doc }}, {{ path }})
-        )
-        else cast(json_extract({{ doc }}, {{ path }}) as varchar)
-    end
-{%- endmacro %}
 
 {% macro spark__json_text(doc, key) -%}
     {#- A number the parser kept as an integer or DECIMAL prints exactly as written, minus
@@ -213,12 +167,19 @@
 {%- endmacro %}
 
 
-{#- DuckDB: every field of a line from ONE parse. Each json_type(doc, path) or
-    json_extract(doc, path) call parses the whole line again (a dozen parses per line, most of
-    base_<feed>'s time), while json_extract(doc, [paths]) parses it once and returns each
-    value as a small JSON document (NULL when the key is absent), which the same type and text
-    rules as duckdb__json_type_of / duckdb__json_text then read. The repeated list expression
-    is evaluated once (DuckDB eliminates common subexpressions). -#}
+{#- DuckDB: json_type_of and json_text for every field of a line from ONE parse. Each
+    json_type(doc, path) or json_extract(doc, path) call parses the whole line again (a dozen
+    parses per line, most of base_<feed>'s time), while json_extract(doc, [paths]) parses it
+    once and returns each value as a small JSON document (NULL when the key is absent). The
+    repeated list expression is evaluated once (DuckDB eliminates common subexpressions).
+
+    Numbers: DuckDB parses JSON numbers into DOUBLE and prints them back in shortest
+    round-trip form, which loses digits beyond ~15 significant ones and rewrites 1e2 as 100.0
+    (integers that fit 64 bits, and bigger ones, are kept as written). So for a non-integer
+    number take the literal from the line itself: the first `"key": <number>` that starts
+    outside any string literal. A nested object could hold the same key earlier, so the
+    literal is used only when it denotes the same double as DuckDB's value; otherwise fall
+    back to DuckDB's text (exact for up to 15 significant digits). -#}
 {% macro duckdb__json_fields(doc, keys) -%}
     {%- set paths = [] -%}
     {%- for key in keys -%}
