@@ -74,4 +74,4 @@ daemon: install
 
 clean:
 	rm -rf $(DATA_DIR)/raw $(DATA_DIR)/warehouse.duckdb* $(DATA_DIR)/marts.duckdb $(DATA_DIR)/.dagster dbt/target \
-		$(DATA_DIR)/spark
+		$(DATA_DIR)/spark $(DATA_DIR)/.duckdb_tmp
