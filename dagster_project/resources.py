@@ -22,10 +22,14 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 dbt_project.prepare_if_dev()
 
 
+# The `dbt` of the dbt-core installed beside this interpreter (dagster-dbt does not install
+# dbt itself).
+VENV_DBT = Path(sys.executable).parent / "dbt"
+
+
 def venv_dbt_executable() -> str:
-    """The `dbt` next to this interpreter (dagster-dbt does not install dbt itself)."""
-    candidate = Path(sys.executable).parent / "dbt"
-    return str(candidate) if candidate.exists() else "dbt"
+    """The venv's `dbt`, else the one on PATH."""
+    return str(VENV_DBT) if VENV_DBT.exists() else "dbt"
 
 
 class DbtCli(DbtCliResource):
@@ -44,8 +48,8 @@ class DbtCli(DbtCliResource):
     @cached_property
     def _cli_version(self) -> Version:
         """dbt-core's version, read from this interpreter's packages when the executable is the
-        venv's own `dbt`; the base class runs `dbt --version` for it (about 2 s of each run)."""
-        if Path(self.dbt_executable) == Path(sys.executable).parent / "dbt":
+        venv's own `dbt`; the base class runs `dbt --version` for it (1.6 s of each run)."""
+        if Path(self.dbt_executable) == VENV_DBT:
             return Version(installed_version("dbt-core"))
         return super()._cli_version
 
