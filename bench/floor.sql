@@ -33,7 +33,7 @@ SET VARIABLE attribution_window_days = coalesce(getvariable('attribution_window_
 SET VARIABLE holding_days = coalesce(getvariable('holding_days'), 30);
 SET VARIABLE fx_max_age_days = coalesce(getvariable('fx_max_age_days'), 7);
 
--- ---- Value parsing (macros/parsing/rules.sql, values.sql) -----------------------------------
+-- ---- Value parsing (macros/validation/field_rules.sql, parse_values.sql) -----------------------------------
 
 -- The text of a JSON string value, unescaped; NULL for any other JSON type and for NULL.
 CREATE OR REPLACE TEMP MACRO json_str(j) AS
@@ -127,7 +127,7 @@ CREATE OR REPLACE TEMP MACRO decimal_text(t, scale, int_digits) AS
 -- The log date of a raw file, from its name YYYY-MM-DD.jsonl[.gz].
 CREATE OR REPLACE TEMP MACRO log_date_of(filename) AS CAST(left(parse_filename(filename), 10) AS DATE);
 
--- ---- Money (macros/rules/money.sql) --------------------------------------------------------
+-- ---- Money (macros/business_rules/money.sql) --------------------------------------------------------
 -- round(x, 2) on DECIMAL is half away from zero; every operand stays DECIMAL.
 
 CREATE OR REPLACE TEMP MACRO to_usd(amount, usd_per_unit) AS
@@ -135,7 +135,7 @@ CREATE OR REPLACE TEMP MACRO to_usd(amount, usd_per_unit) AS
 CREATE OR REPLACE TEMP MACRO commission_amount(amount_usd, rate) AS
     CAST(round(CAST(amount_usd AS DECIMAL(18, 2)) * CAST(rate AS DECIMAL(9, 6)), 2) AS DECIMAL(18, 2));
 
--- ---- Attribution helpers (macros/rules/*.sql) -------------------------------------------------
+-- ---- Attribution helpers (macros/business_rules/*.sql) -------------------------------------------------
 
 -- Self-referral: the candidate is the signing account itself, or has the signer's email_hash
 -- (a NULL email_hash on either side never matches).
