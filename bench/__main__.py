@@ -1,13 +1,13 @@
 """`make bench` (python -m bench): the pipeline's speed and memory on the `bench` profile.
 
-Scenarios, each a fresh data directory under bench/data/runs (README "Speed" reads the
+Scenarios, each a fresh data directory under bench/data/runs (bench/README.md reads the
 results):
   full                  every log date, from an empty warehouse
   nightly               one new log date (the last) on top of all the others
   nightly_half_history  the same new log date on top of the first half of the others
   no_new_logs           the nightly scenario's directory run again, nothing new
   floor script          bench/floor.sql: fct_commissions straight from the raw files
-Results go to bench/results.json, a table to the terminal and README's bench block.
+Results go to bench/results.json, a table to the terminal and bench/README.md's bench block.
 
 `python -m bench --scale-test` (make bench-scale): one full run over the `bench4x` profile
 (4 x bench) with DuckDB's memory_limit at 1 GB, which must finish correctly by spilling;
@@ -35,7 +35,7 @@ from .stages import dagster_step_seconds, dbt_node_seconds
 from .workspace import BENCH_DIR, add_log_dates, ensure_profile, scenario_dir
 
 RESULTS = BENCH_DIR / "results.json"
-README = REPO_ROOT / "README.md"
+README = BENCH_DIR / "README.md"  # the measurements live beside the benchmark
 
 
 class BenchError(RuntimeError):
@@ -254,7 +254,7 @@ def bench(memory_limit: str) -> dict:
 
 
 def publish_report(results: dict) -> None:
-    """results.json, the table on the terminal, README's bench block."""
+    """results.json, the table on the terminal, bench/README.md's bench block."""
     RESULTS.write_text(json.dumps(results, indent=1) + "\n")
     text = report.table(results)
     print(text)
