@@ -4,7 +4,8 @@
 (some ``.jsonl.gz``) for the feeds clicks, signups, sales, partner_status and fx_rates.
 The output depends only on (profile, days, seed): log dates end on ``END_DATE`` and count back
 ``days``; no wall clock, no unseeded randomness. The events are built as vectorised DuckDB SQL
-(``sql/*.sql``, rendered by :mod:`.sql`); Python only writes one file per (feed, log date).
+(``sql/*.sql``, rendered by :mod:`.templates`); Python only writes one file per
+(feed, log date).
 
 What the sample contains (the realistic shape the pipeline must cope with):
 
@@ -27,9 +28,10 @@ What the sample contains (the realistic shape the pipeline must cope with):
   amount <= 0 or with 5 decimals, status ``paused``, rate <= 0) and, in clicks, lines that are
   not valid UTF-8 (a Latin-1 byte).
 
-Layout: ``params`` (profiles, ``Params``), ``sql`` (template loading) and ``sql/*.sql`` (one
-file per table built), ``feeds`` (fields and malformations per feed), ``lines`` (redelivered
-and malformed lines, file bodies), ``writer`` (the files), ``generator`` (``generate``).
+Layout: ``params`` (profiles, ``Params``), ``sql/*.sql`` (one file per table built) and
+``templates`` (loads and renders them), ``feeds`` (fields and malformations per feed),
+``lines`` (redelivered and malformed lines, file bodies), ``writer`` (the files) and
+``generator`` (``generate``).
 """
 
 from .generator import generate

@@ -16,7 +16,7 @@ import duckdb
 from .feeds import FEEDS
 from .lines import malformed_sql, redelivered_sql
 from .params import FEED_NAMES, Params, params
-from .sql import render
+from .templates import render
 from .writer import existing_files, write_feed
 
 ENTITIES = ("partners", "customers", "resignups")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .feeds import TRUNCATE, FeedSpec
 from .params import Params
-from .sql import render
+from .templates import render
 
 # Feeds whose <feed>_ev is narrow: a template with the SELECT items of the f_<field> columns.
 NARROW_FIELDS = {"clicks": "clicks_fields"}
