@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "generate":
-        from .generate import generate
+        from .sample import generate
 
         try:
             summary = generate(args.data_dir, profile=args.profile, days=args.days, seed=args.seed)

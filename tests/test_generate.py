@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.generate import END_DATE, FEED_NAMES, generate
+from dagster_project.sample import END_DATE, FEED_NAMES, generate
 
 DAYS = 40
 SEED = 7

@@ -49,7 +49,7 @@ def raw_counts(data_dir: Path) -> dict[tuple[str, str], int]:
 
 @pytest.fixture
 def small_logs(tmp_path: Path) -> Path:
-    from dagster_project.generate import generate
+    from dagster_project.sample import generate
 
     generate(tmp_path, profile="small", days=4, seed=7)
     # Make sure both formats are present whatever the generator chose: gzip one plain file.
