@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 SPARK_STAMP := $(VENV)/.installed-spark
 
-.PHONY: install install-spark run test test-spark bench bench-scale lint format dev daemon generate clean
+.PHONY: install install-spark run test test-fast test-spark bench bench-scale lint format dev daemon generate clean
 
 install: $(STAMP)
 
@@ -25,9 +25,13 @@ run: install
 		$(PY) -m dagster_project generate --data-dir "$(DATA_DIR)" --profile small; fi
 	$(PY) -m dagster_project run --data-dir "$(DATA_DIR)"
 
-## test: the whole suite (what .ci/run calls)
-test: install
+## test: lint, then the whole suite by layer (what .ci/run calls)
+test: install lint
 	$(PY) -m pytest -q
+
+## test-fast: the unit layer only (no Dagster run, dbt or CLI), under a minute
+test-fast: install
+	$(PY) -m pytest -q -m unit
 
 ## install-spark: the optional Spark engine (.[spark]: dbt-spark, pyspark); needs Java 17
 install-spark: $(SPARK_STAMP)

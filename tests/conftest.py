@@ -45,3 +45,16 @@ def generate_sample(data_dir: Path, days: int, seed: int, keep_old_file: bool = 
         dates = sorted({p.name.split(".")[0] for p in (data_dir / "raw").rglob("*.jsonl*")})
         for path in (data_dir / "raw").rglob(f"{dates[0]}.jsonl*"):
             path.unlink()
+
+
+# The test layers, by folder: `unit` (pure Python and small DuckDB, no Dagster run, dbt or CLI:
+# `make test-fast`), `dbt` (dbt builds on hand-made raw tables), `integration` (the CLI, Dagster
+# runs, the daemon), `spark` (make test-spark). Each test gets its folder's marker.
+LAYERS = ("unit", "dbt", "integration", "spark")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        layer = Path(str(item.path)).parent.name
+        if layer in LAYERS:
+            item.add_marker(getattr(pytest.mark, layer))

@@ -30,7 +30,7 @@ import duckdb
 import pytest
 
 from tests.conftest import REPO_ROOT, run_cli
-from tests.test_golden_scenario import write_golden_logs
+from tests.integration.test_golden_scenario import write_golden_logs
 
 pytest.importorskip("pyspark")
 pytestmark = pytest.mark.spark

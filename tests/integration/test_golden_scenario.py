@@ -290,7 +290,7 @@ def test_rejected_duplicates_and_orphans_are_reported(golden):
 
 
 def readme_queries() -> list[str]:
-    text = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     section = text.split("## For analysts", 1)[1].split("\n## ", 1)[0]
     return [block.split("```", 1)[0] for block in section.split("```sql\n")[1:]]
 
