@@ -7,8 +7,8 @@ It decides from the same state as the run command and the nightly schedule
 state's copy `<data dir>/.load_state.json`, since no other process may open the warehouse while
 a run writes it. It keeps no cursor of its own: a failed run leaves its dates pending, and
 the next tick asks again once the failure's cause changed (the run key: see
-see pending_request). It requests nothing while a run of this
-data directory is queued or in progress. Files still being written (modified in the last
+pending_request). It requests nothing while a run of this data directory is queued or in
+progress. Files still being written (modified in the last
 SETTLE_SECONDS) wait for the next tick; an mtime in the future does not count as "being
 written".
 """
