@@ -65,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     except RunError as exc:
         print(f"run failed: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:  # never a traceback: one line, the cause's type and message
+        message = " ".join(str(exc).split()) or "no message"
+        print(f"run failed: {type(exc).__name__}: {message}", file=sys.stderr)
+        return 1
     print(f"published {args.data_dir.resolve() / 'marts.duckdb'}:")
     for table, rows in counts.items():
         print(f"  {table:<28} {rows:>10,} rows")

@@ -12,8 +12,13 @@ successful `load_logs` run); the run command runs both in turn (run_command.py).
 import dagster as dg
 
 from .assets.raw_feeds import raw_feed_assets
+from .partitions import DATA_DIR_TAG
+from .paths import data_dir_from_env
 
 RAW_ASSETS = dg.AssetSelection.assets(*raw_feed_assets)
+# Every run, however launched (run command, schedule, sensor, UI), names its data directory:
+# two data directories may share one Dagster instance, and each only settles its own runs.
+JOB_TAGS = {DATA_DIR_TAG: str(data_dir_from_env())}
 
 # Partitioned by log date like the raw assets (Dagster takes the partitions from them): a run
 # covers one log date (the schedule) or a range (the late-file sensor, the run command,
@@ -21,6 +26,7 @@ RAW_ASSETS = dg.AssetSelection.assets(*raw_feed_assets)
 load_logs_job = dg.define_asset_job(
     "load_logs",
     selection=RAW_ASSETS,
+    tags=JOB_TAGS,
     description="Load the raw log files of a log date or a range of log dates.",
 )
 
@@ -29,5 +35,6 @@ load_logs_job = dg.define_asset_job(
 transform_job = dg.define_asset_job(
     "transform",
     selection=dg.AssetSelection.all() - RAW_ASSETS,
+    tags=JOB_TAGS,
     description="dbt build (models, seeds, tests), the money checks, then publish marts.duckdb.",
 )

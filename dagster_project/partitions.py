@@ -1,15 +1,58 @@
-"""Log dates are the partitions: one per UTC day, from FIRST_LOG_DATE through today.
+"""Log dates are the partitions: one per UTC day, from the first log date through today.
 
-Daily partitions let Dagster's own schedule pick "yesterday" at 02:00 UTC, and any file that
-arrives late for an older date still has its partition (the late-file sensor requests it).
+The first log date is $PARTNER_FIRST_LOG_DATE when set, else the earliest log date among the
+data directory's files when the definitions load, else FALLBACK_FIRST_LOG_DATE (no files
+yet). A file that later arrives for an older date has no partition until the definitions are
+loaded again (the run command loads them on every run; the UI: reload the code location).
 Today's partition exists too (`end_offset=1`), so a file for the current day can be loaded.
+
+The run tags every entry point writes are defined here once.
 """
 
+import os
+import re
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import dagster as dg
 
-FIRST_LOG_DATE = "2020-01-01"
+from .paths import data_dir_from_env, raw_dir
+
+FIRST_LOG_DATE_ENV = "PARTNER_FIRST_LOG_DATE"
+FALLBACK_FIRST_LOG_DATE = "2020-01-01"
+
+# Run tags: Dagster's own for a range of partitions, and the data directory a run works on
+# (two data directories may share one Dagster instance).
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
+DATA_DIR_TAG = "partner/data_dir"
+SOURCE_TAG = "source"
+RUN_COMMAND_SOURCE = "run_command"  # the source tag of the run command's runs
+
+_DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})\.jsonl(\.gz)?$")
+
+
+def first_log_date(data_dir: Path) -> str:
+    """Where the partitions start for `data_dir` (see the module docstring)."""
+    configured = os.environ.get(FIRST_LOG_DATE_ENV)
+    if configured:
+        return date.fromisoformat(configured).isoformat()
+    found = []
+    root = raw_dir(data_dir)
+    if root.is_dir():
+        for feed_dir in root.iterdir():
+            if feed_dir.is_dir():
+                found.extend(m.group(1) for m in map(_DATED.match, os.listdir(feed_dir)) if m)
+    valid = []
+    for key in found:
+        try:
+            valid.append(date.fromisoformat(key))
+        except ValueError:
+            continue  # an invalid name: discover() reports it
+    return min(valid).isoformat() if valid else FALLBACK_FIRST_LOG_DATE
+
+
+FIRST_LOG_DATE = first_log_date(data_dir_from_env())
 
 log_date_partitions = dg.DailyPartitionsDefinition(
     start_date=FIRST_LOG_DATE, end_offset=1, timezone="UTC"
@@ -25,3 +68,7 @@ def out_of_range_log_dates(keys: list[str], today: date | None = None) -> list[s
     today = today or datetime.now(UTC).date()
     first = date.fromisoformat(FIRST_LOG_DATE)
     return [k for k in keys if not first <= date.fromisoformat(k) <= today]
+
+
+def range_tags(first: str, last: str) -> dict[str, str]:
+    return {RANGE_START_TAG: first, RANGE_END_TAG: last}

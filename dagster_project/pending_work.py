@@ -1,62 +1,184 @@
-"""Which log dates a run must process: files new, changed or gone since they were loaded, and
-dates loaded but not yet transformed by dbt (a run that died between the two).
+"""Pending work, the one notion every entry point decides from: the log files on disk against
+what the warehouse loaded and transformed.
 
-The run command asks this before starting Dagster, so a night with one new file runs one
-partition, and a run with nothing new does nothing at all.
+A file is identified by its content: a streamed BLAKE2b hash of its bytes (as stored, so a
+`.gz` is hashed compressed). Hashing is skipped for a file whose (size, mtime, ctime, inode)
+is the one recorded when it was last hashed: ctime cannot be set by a user, so a rewrite with
+the same size and mtime still changes it and is hashed again.
+
+The truth is `raw._file_loads` in the warehouse (raw_loading.py). DuckDB lets no other process
+open the warehouse while a run writes it, so every successful load or transform also writes a
+copy of that table to `<data dir>/.load_state.json` (replaced atomically), which the late-file
+sensor and the nightly schedule read. The copy may lag behind the truth (a run killed between
+its commit and the copy) but never leads it: a lagging copy makes a date look pending, and the
+loader, deciding from the truth, then skips the unchanged files.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
 from pathlib import Path
-
-import duckdb
 
 from .log_files import LogFile
 
-# (feed, log date) -> (file name, size in bytes, mtime in ns)
-Fingerprints = dict[tuple[str, str], tuple[str, int, int]]
+STATE_COPY_NAME = ".load_state.json"
+_CHUNK = 1 << 20
+
+
+class RawFileError(RuntimeError):
+    """A log file that cannot be read whole; the message names it."""
+
+
+@dataclass(frozen=True)
+class FileVersion:
+    """One file as hashed: its name, content hash and the stat fields the hash is valid for."""
+
+    file_name: str
+    content_hash: str
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        """What decides "changed": the name (plain or .gz) and the content."""
+        return (self.file_name, self.content_hash)
+
+
+def stat_key(path: Path) -> tuple[int, int, int, int]:
+    """(size, mtime_ns, ctime_ns, inode) of a file; RawFileError naming it if it cannot be
+    read."""
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise RawFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def new_hasher():
+    return hashlib.blake2b(digest_size=16)
+
+
+def hash_file(path: Path) -> FileVersion:
+    """The file's version: stat taken before reading (a write during hashing changes the stat,
+    so the next look hashes again), then the content hash."""
+    size, mtime, ctime, inode = stat_key(path)
+    hasher = new_hasher()
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                hasher.update(chunk)
+    except OSError as exc:
+        raise RawFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return FileVersion(path.name, hasher.hexdigest(), size, mtime, ctime, inode)
+
+
+def current_version(path: Path, known: FileVersion | None) -> FileVersion:
+    """The file's version, reusing `known`'s hash when name and stat did not change."""
+    stat = (known.size, known.mtime_ns, known.ctime_ns, known.inode) if known else None
+    if known is not None and known.file_name == path.name and stat_key(path) == stat:
+        return known
+    return hash_file(path)
+
+
+# (feed, log date) -> version
+Versions = dict[tuple[str, str], FileVersion]
 
 
 @dataclass(frozen=True)
 class LoadState:
-    loaded: Fingerprints  # what the loaders last read (raw._file_loads)
+    loaded: Versions  # what the loaders last read (raw._file_loads)
     untransformed: frozenset[str]  # log dates loaded since dbt last transformed them
 
 
-def file_fingerprints(files: list[LogFile]) -> Fingerprints:
-    out: Fingerprints = {}
-    for f in files:
-        stat = f.path.stat()
-        out[(f.feed, f.partition_key)] = (f.path.name, stat.st_size, stat.st_mtime_ns)
-    return out
+EMPTY_STATE = LoadState({}, frozenset())
 
 
-def read_load_state(warehouse: Path) -> LoadState:
-    """The loaders' bookkeeping; empty for a new warehouse. Opens the file read-write (the
-    caller holds the warehouse lock), so a write-ahead log left by a killed run is replayed."""
-    if not warehouse.exists():
-        return LoadState({}, frozenset())
-    with duckdb.connect(str(warehouse)) as con:
-        has_table = con.execute(
-            "select count(*) from information_schema.tables"
-            " where table_schema = 'raw' and table_name = '_file_loads'"
-        ).fetchone()[0]
-        if not has_table:
-            return LoadState({}, frozenset())
-        rows = con.execute(
-            "select feed, strftime(log_date, '%Y-%m-%d'), file_name, size_bytes, mtime_ns,"
-            " transformed from raw._file_loads"
-        ).fetchall()
-    loaded = {(feed, day): (name, size, mtime) for feed, day, name, size, mtime, _ in rows if name}
-    untransformed = frozenset(day for _, day, _, _, _, transformed in rows if not transformed)
-    return LoadState(loaded, untransformed)
+def file_versions(files: list[LogFile], state: LoadState = EMPTY_STATE) -> Versions:
+    return {
+        (f.feed, f.partition_key): current_version(
+            f.path, state.loaded.get((f.feed, f.partition_key))
+        )
+        for f in files
+    }
 
 
-def log_dates_to_run(current: Fingerprints, state: LoadState) -> list[str]:
-    """Sorted log dates whose files differ from what was loaded, or that await dbt."""
+def log_dates_to_run(current: Versions, state: LoadState) -> list[str]:
+    """Sorted log dates whose files differ (name or content) from what was loaded, or that
+    await dbt."""
     keys = current.keys() | state.loaded.keys()
+
+    def identity(versions: Versions, key) -> tuple[str, str] | None:
+        version = versions.get(key)
+        return version.identity if version else None
+
     changed = {
-        day for feed, day in keys if current.get((feed, day)) != state.loaded.get((feed, day))
+        day
+        for feed, day in keys
+        if identity(current, (feed, day)) != identity(state.loaded, (feed, day))
     }
     return sorted(changed | state.untransformed)
+
+
+def pending_log_dates(files: list[LogFile], state: LoadState) -> list[str]:
+    """The log dates a run must process now (hashing only files whose stat changed)."""
+    return log_dates_to_run(file_versions(files, state), state)
+
+
+# --- the state and its copy -------------------------------------------------------------
+
+
+def state_from_rows(rows) -> LoadState:
+    """From `raw._file_loads` rows (feed, 'YYYY-MM-DD', file_name, content_hash, size, mtime,
+    ctime, inode, transformed); a file that is gone has no name."""
+    loaded: Versions = {}
+    untransformed = set()
+    for feed, day, name, digest, size, mtime, ctime, inode, transformed in rows:
+        if name:
+            loaded[(feed, day)] = FileVersion(
+                name, digest or "", size or 0, mtime or 0, ctime or 0, inode or 0
+            )
+        if not transformed:
+            untransformed.add(day)
+    return LoadState(loaded, frozenset(untransformed))
+
+
+def state_copy_path(data_dir: Path) -> Path:
+    return data_dir / STATE_COPY_NAME
+
+
+def write_state_copy(data_dir: Path, state: LoadState) -> None:
+    """Replace `<data dir>/.load_state.json` atomically with `state`."""
+    body = {
+        "loaded": [
+            {"feed": feed, "log_date": day, **asdict(version)}
+            for (feed, day), version in sorted(state.loaded.items())
+        ],
+        "untransformed": sorted(state.untransformed),
+    }
+    fd, tmp = tempfile.mkstemp(prefix=f".{STATE_COPY_NAME}.", dir=data_dir)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            json.dump(body, fh, indent=0)
+        os.replace(tmp, state_copy_path(data_dir))
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_state_copy(data_dir: Path) -> LoadState:
+    """The copy the sensor and the schedule read; empty when there is none yet."""
+    path = state_copy_path(data_dir)
+    if not path.exists():
+        return EMPTY_STATE
+    body = json.loads(path.read_text())
+    loaded = {}
+    for entry in body["loaded"]:
+        feed, day = entry.pop("feed"), entry.pop("log_date")
+        loaded[(feed, day)] = FileVersion(**entry)
+    return LoadState(loaded, frozenset(body["untransformed"]))

@@ -27,9 +27,21 @@ dbt_project.prepare_if_dev()
 VENV_DBT = Path(sys.executable).parent / "dbt"
 
 
+# What the dbt resource runs: the venv's dbt, through a launcher that has it killed when the
+# run's process dies (bin/dbt_launcher.py), so a kill -9 of a run leaves no dbt behind.
+DBT_LAUNCHER = Path(__file__).resolve().parent / "bin" / "dbt"
+
+
 def venv_dbt_executable() -> str:
     """The venv's `dbt`, else the one on PATH."""
     return str(VENV_DBT) if VENV_DBT.exists() else "dbt"
+
+
+def run_dbt_executable() -> str:
+    """The dbt the runs start: the launcher around the venv's dbt (Linux), else dbt itself."""
+    if sys.platform.startswith("linux") and VENV_DBT.exists():
+        return str(DBT_LAUNCHER)
+    return venv_dbt_executable()
 
 
 class DbtCli(DbtCliResource):
@@ -49,7 +61,7 @@ class DbtCli(DbtCliResource):
     def _cli_version(self) -> Version:
         """dbt-core's version, read from this interpreter's packages when the executable is the
         venv's own `dbt`; the base class runs `dbt --version` for it (1.6 s of each run)."""
-        if Path(self.dbt_executable) == VENV_DBT:
+        if Path(self.dbt_executable) in (VENV_DBT, DBT_LAUNCHER):
             return Version(installed_version("dbt-core"))
         return super()._cli_version
 
@@ -71,6 +83,6 @@ def build_resources(data_dir: Path | None = None) -> dict[str, object]:
         "warehouse": DuckDBResource(
             database=str(warehouse_path(data_dir)), connection_config=connection_config(data_dir)
         ),
-        "dbt": DbtCli(project_dir=dbt_project, dbt_executable=venv_dbt_executable()),
+        "dbt": DbtCli(project_dir=dbt_project, dbt_executable=run_dbt_executable()),
         "engine": Engine.from_env(),  # duckdb | spark ($PARTNER_ENGINE; engines.py)
     }

@@ -18,13 +18,20 @@ from contextlib import contextmanager, redirect_stdout
 from datetime import date, timedelta
 from pathlib import Path
 
-from .log_files import LogFileError, discover, log_dates
-from .partitions import FIRST_LOG_DATE, out_of_range_log_dates
+from .log_files import FEEDS, LogFileError, discover, log_dates
+from .partitions import (
+    DATA_DIR_TAG,
+    FIRST_LOG_DATE,
+    RUN_COMMAND_SOURCE,
+    SOURCE_TAG,
+    out_of_range_log_dates,
+    range_tags,
+)
 from .paths import DATA_DIR_ENV, REPO_ROOT, published_marts_path, warehouse_path
-from .pending_work import file_fingerprints, log_dates_to_run, read_load_state
+from .pending_work import RawFileError, pending_log_dates, write_state_copy
+from .raw_loading import WarehouseBusy, read_load_state
 
 LOCK_NAME = ".warehouse.lock"
-RUN_COMMAND_SOURCE = "run_command"
 PLANNED_EVENTS_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
 
 
@@ -118,10 +125,11 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def settle_in_progress_runs(instance) -> None:
+def settle_in_progress_runs(instance, data_dir: Path) -> None:
     """Refuse while a run launched elsewhere (daemon, UI) is in progress; mark failed the runs of
     this command that a crash or kill -9 left "in progress" (this process holds the lock, so
-    no other run command is alive)."""
+    no other run command is alive). Runs of another data directory sharing the instance are
+    not this command's business."""
     import dagster as dg
 
     active = instance.get_runs(
@@ -134,7 +142,9 @@ def settle_in_progress_runs(instance) -> None:
         )
     )
     for run in active:
-        if run.tags.get("source") == RUN_COMMAND_SOURCE:
+        if run.tags.get(DATA_DIR_TAG, str(data_dir)) != str(data_dir):
+            continue
+        if run.tags.get(SOURCE_TAG) == RUN_COMMAND_SOURCE:
             instance.report_run_failed(
                 run, "marked failed by the next run command: its process was gone"
             )
@@ -186,7 +196,25 @@ def blocking_check_failures(result) -> list[str]:
 
 def run_pipeline(data_dir: Path, *, full_refresh: bool = False) -> dict[str, int]:
     """Load the log dates of `data_dir` that are new, changed or pending, transform, check and
-    publish; return mart row counts."""
+    publish; return mart row counts. Every failure is a RunError (one line)."""
+    import duckdb
+
+    try:
+        return _run_pipeline(data_dir, full_refresh=full_refresh)
+    except (LogFileError, RawFileError, WarehouseBusy) as exc:
+        raise RunError(str(exc)) from None
+    except duckdb.Error as exc:
+        raise RunError(one_line(f"warehouse error: {exc}")) from None
+    except OSError as exc:  # permission denied, disk full, ...
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise RunError(f"{exc.strerror or exc}{where}") from None
+
+
+def one_line(text: str) -> str:
+    return " ".join(part.strip() for part in str(text).splitlines() if part.strip())
+
+
+def _run_pipeline(data_dir: Path, *, full_refresh: bool) -> dict[str, int]:
     data_dir = data_dir.resolve()
     if not data_dir.is_dir():
         raise RunError(f"data directory {data_dir} does not exist")
@@ -217,12 +245,12 @@ def run_pipeline(data_dir: Path, *, full_refresh: bool = False) -> dict[str, int
 
     with warehouse_lock(data_dir):
         started = time.monotonic()
+        state = read_load_state(warehouse_path(data_dir))
+        write_state_copy(data_dir, state)  # what the sensor and schedule read, brought up to date
         if full_refresh:
-            todo = keys
+            todo = keys  # raw files reloaded too (forced), every model rebuilt
         else:
-            todo = log_dates_to_run(
-                file_fingerprints(files), read_load_state(warehouse_path(data_dir))
-            )
+            todo = pending_log_dates(files, state)
             if not todo and not published_marts_path(data_dir).exists():
                 todo = keys[-1:]  # nothing to load, but the marts were never published
         if not todo:
@@ -241,11 +269,13 @@ def run_pipeline(data_dir: Path, *, full_refresh: bool = False) -> dict[str, int
         from .definitions import defs
 
         instance = dg.DagsterInstance.get()
-        settle_in_progress_runs(instance)
+        settle_in_progress_runs(instance, data_dir)
         logging_config: dict = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
         transform_config = dict(logging_config)
+        load_config = dict(logging_config)
         if full_refresh:
             transform_config["ops"] = {"dbt_models": {"config": {"full_refresh": True}}}
+            load_config["ops"] = {f"raw__{feed}": {"config": {"force": True}} for feed in FEEDS}
         load_job = defs.resolve_job_def("load_logs")
         transform_job = defs.resolve_job_def("transform")
         # One load run per stretch of consecutive dates. Dates in a stretch without a new or
@@ -262,20 +292,16 @@ def run_pipeline(data_dir: Path, *, full_refresh: bool = False) -> dict[str, int
                 )
                 result = load_job.execute_in_process(
                     instance=instance,
-                    tags={
-                        "dagster/asset_partition_range_start": first,
-                        "dagster/asset_partition_range_end": last,
-                        "source": RUN_COMMAND_SOURCE,
-                    },
+                    tags={**range_tags(first, last), SOURCE_TAG: RUN_COMMAND_SOURCE},
                     raise_on_error=False,
-                    run_config=logging_config,
+                    run_config=load_config,
                 )
                 raise_if_failed(result, data_dir)
                 load_run_ids.append(result.run_id)
             _say(f"[run] transforming, checking, publishing; dbt log: {log_path}")
             result = transform_job.execute_in_process(
                 instance=instance,
-                tags={"source": RUN_COMMAND_SOURCE},
+                tags={SOURCE_TAG: RUN_COMMAND_SOURCE},
                 raise_on_error=False,
                 run_config=transform_config,
             )
@@ -294,8 +320,10 @@ def raise_if_failed(result, data_dir: Path) -> None:
     failed_checks = blocking_check_failures(result)
     if failed_checks:
         raise RunError(
-            f"blocking check(s) failed: {'; '.join(failed_checks)}. "
-            f"{published_marts_path(data_dir).name} was not replaced"
+            one_line(
+                f"blocking check(s) failed: {'; '.join(failed_checks)}. "
+                f"{published_marts_path(data_dir).name} was not replaced"
+            )
         )
     failures = result.get_step_failure_events()
     if failures:
@@ -305,7 +333,7 @@ def raise_if_failed(result, data_dir: Path) -> None:
             if not (error.cls_name or "").startswith("Dagster"):
                 break  # the first exception that is ours, not Dagster's wrapper
             error = error.cause
-        detail = error.message.strip() if error else "unknown error"
+        detail = one_line(error.message) if error else "unknown error"
         raise RunError(f"step {event.step_key} failed: {detail}")
     raise RunError(f"run {result.run_id} failed")
 

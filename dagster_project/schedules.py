@@ -1,17 +1,15 @@
-"""The nightly schedule: at 02:00 UTC, yesterday's log date, then everything downstream.
-
-Each tick requests the `load_logs` partition of the day that just ended (the 2026-11-02 02:00
-tick loads log date 2026-11-01). When that run succeeds, the `transform_after_load` sensor
-launches the `transform` run: the dbt build (which transforms every log date loaded since the
-last published run), the checks, and publishing. Ticks happen only while the Dagster daemon
-runs (README "Operating it").
+"""The nightly schedule: at 02:00 UTC, a `load_logs` run over the log dates pending then
+(normally yesterday's; also any date a failed night left pending), then everything
+downstream: when the load run succeeds, the `transform_after_load` sensor launches the
+`transform` run. It decides from the same state as the run command and the late-file sensor
+(sensors.pending_request). Ticks happen only while the Dagster daemon runs.
 """
-
-from datetime import timedelta
 
 import dagster as dg
 
 from .jobs import load_logs_job
+from .resources import DataDir
+from .sensors import pending_request
 
 NIGHTLY_CRON = "0 2 * * *"
 
@@ -22,10 +20,10 @@ NIGHTLY_CRON = "0 2 * * *"
     execution_timezone="UTC",
     job=load_logs_job,
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="02:00 UTC: load yesterday's log date (then transform_after_load transforms).",
+    description="02:00 UTC: load the pending log dates (then transform_after_load transforms).",
 )
-def nightly_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-    yesterday = (context.scheduled_execution_time - timedelta(days=1)).date().isoformat()
-    return dg.RunRequest(
-        run_key=f"nightly-{yesterday}", partition_key=yesterday, tags={"source": "nightly"}
-    )
+def nightly_schedule(context: dg.ScheduleEvaluationContext, data_dir: DataDir):
+    request = pending_request(data_dir, f"nightly-{context.scheduled_execution_time:%Y-%m-%d}")
+    if isinstance(request, dg.RunRequest):
+        return dg.RunRequest(run_key=request.run_key, tags={**request.tags, "source": "nightly"})
+    return request

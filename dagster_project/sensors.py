@@ -1,52 +1,97 @@
-"""The late-file sensor: a log file that appears or changes for any date, also one long
-past, gets its log date reprocessed: loaded again by a `load_logs` run; when that run
-succeeds, the `transform_after_load` sensor launches the `transform` run (dbt, checks,
-publishing).
+"""The late-file sensor: any log date whose files are new, changed or gone since the
+warehouse loaded them, or loaded but not yet transformed, gets a `load_logs` run; when that
+run succeeds, `transform_after_load` launches the `transform` run (dbt, checks, publishing).
 
-It reads only the file system, never the warehouse (DuckDB lets no other process open the
-file while a run writes it). The cursor remembers a fingerprint (names, sizes, mtimes) per log
-date; a tick requests one `load_logs` run over the range of dates whose fingerprint changed.
-Dates in the range that did not change are skipped by the loaders (their files are unchanged),
-so a range costs little more than its changed dates. Files still being written (modified in
-the last SETTLE_SECONDS) wait for the next tick.
+It decides from the same state as the run command and the nightly schedule
+(pending_work.pending_log_dates: the files on disk against the load state), read from the
+state's copy `<data dir>/.load_state.json`, since no other process may open the warehouse while
+a run writes it. It keeps no cursor of its own: a failed run leaves its dates pending, and
+the next tick asks again once the failure's cause changed (the run key: see
+pending_request). It requests nothing while a run of this data directory is queued or in
+progress. Files still being written (modified in the last
+SETTLE_SECONDS) wait for the next tick; an mtime in the future does not count as "being
+written".
 """
 
 import hashlib
 import json
 import time
-from collections import defaultdict
 
 import dagster as dg
 
 from .jobs import load_logs_job
 from .log_files import LogFile, LogFileError, discover
-from .partitions import out_of_range_log_dates
+from .partitions import DATA_DIR_TAG, SOURCE_TAG, out_of_range_log_dates, range_tags
+from .pending_work import RawFileError, file_versions, log_dates_to_run, read_state_copy
 from .resources import DataDir
 
 SETTLE_SECONDS = 60
-RANGE_START_TAG = "dagster/asset_partition_range_start"
-RANGE_END_TAG = "dagster/asset_partition_range_end"
+SENSOR_SOURCE = "late_files_sensor"
 
-
-def fingerprints_by_log_date(files: list[LogFile]) -> dict[str, str]:
-    """Per log date, a short hash of its files' feed, name, size and mtime."""
-    parts: dict[str, list[str]] = defaultdict(list)
-    for f in files:
-        stat = f.path.stat()
-        parts[f.partition_key].append(f"{f.feed}/{f.path.name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return {
-        key: hashlib.sha1("\n".join(sorted(v)).encode()).hexdigest()[:16]
-        for key, v in sorted(parts.items())
-    }
-
-
-def changed_log_dates(previous: dict[str, str], current: dict[str, str]) -> list[str]:
-    """Dates whose files are new, changed, or gone since the previous fingerprints."""
-    return sorted(k for k in previous.keys() | current.keys() if previous.get(k) != current.get(k))
+ACTIVE_STATUSES = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
+]
 
 
 def settled(files: list[LogFile], now: float, settle_seconds: float = SETTLE_SECONDS) -> bool:
-    return all(now - f.path.stat().st_mtime >= settle_seconds for f in files)
+    """No file was modified in the last `settle_seconds` (a future mtime is not recent)."""
+    return all(not 0 <= now - f.path.stat().st_mtime < settle_seconds for f in files)
+
+
+def active_runs(instance: dg.DagsterInstance, data_dir: str) -> list[dg.DagsterRun]:
+    return list(
+        instance.get_runs(
+            filters=dg.RunsFilter(statuses=ACTIVE_STATUSES, tags={DATA_DIR_TAG: data_dir}),
+            limit=5,
+        )
+    )
+
+
+def pending_request(data_dir: DataDir, source: str) -> dg.RunRequest | dg.SkipReason:
+    """The `load_logs` run over the pending log dates, or why there is none."""
+    try:
+        files = discover(data_dir.root)
+    except LogFileError as exc:
+        return dg.SkipReason(f"raw/ needs attention: {exc}")
+    if not settled(files, time.time()):
+        return dg.SkipReason(f"files modified in the last {SETTLE_SECONDS}s; waiting")
+    state = read_state_copy(data_dir.root)
+    try:
+        current = file_versions(files, state)
+    except RawFileError as exc:
+        return dg.SkipReason(f"raw/ needs attention: {exc}")
+    pending = log_dates_to_run(current, state)
+    outside = out_of_range_log_dates(pending)
+    pending = [d for d in pending if d not in outside]
+    if not pending:
+        if outside:
+            return dg.SkipReason(
+                f"log dates without a partition (before the first log date or in the future;"
+                f" reload the definitions for an earlier date): {outside}"
+            )
+        return dg.SkipReason("no new, changed or untransformed log files")
+    # The run key: the pending dates, their files' contents and what was last transformed of
+    # them. A failed run changes none of these (its partial loads are not transformed), so the
+    # same failure is not requested again; fixing a file, or a transform, changes the key.
+    wanted = set(pending)
+    key_state = {
+        "pending": pending,
+        "files": {f"{f}/{d}": v.content_hash for (f, d), v in current.items() if d in wanted},
+        "transformed": {
+            f"{f}/{d}": v.content_hash
+            for (f, d), v in state.loaded.items()
+            if d in wanted and d not in state.untransformed
+        },
+    }
+    run_key = hashlib.sha1(json.dumps(key_state, sort_keys=True).encode()).hexdigest()
+    return dg.RunRequest(
+        run_key=f"{source}-{run_key}",
+        tags={**range_tags(pending[0], pending[-1]), SOURCE_TAG: source},
+    )
 
 
 @dg.sensor(
@@ -54,34 +99,15 @@ def settled(files: list[LogFile], now: float, settle_seconds: float = SETTLE_SEC
     name="late_files",
     minimum_interval_seconds=300,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Loads again any log date whose files appeared or changed (late deliveries).",
+    description="Loads any log date whose files are new, changed or not yet transformed.",
 )
 def late_files_sensor(context: dg.SensorEvaluationContext, data_dir: DataDir):
     try:
-        files = discover(data_dir.root)
-    except LogFileError as exc:
-        return dg.SkipReason(f"raw/ needs attention: {exc}")
-    if not settled(files, time.time()):
-        return dg.SkipReason(f"files modified in the last {SETTLE_SECONDS}s; waiting")
-    previous = json.loads(context.cursor) if context.cursor else {}
-    current = fingerprints_by_log_date(files)
-    changed = changed_log_dates(previous, current)
-    outside = out_of_range_log_dates(changed)
-    if outside:
-        return dg.SkipReason(f"log dates without a partition (before 2020 or future): {outside}")
-    if not changed:
-        return dg.SkipReason("no new or changed log files")
-    run_key = hashlib.sha1(json.dumps({k: current.get(k) for k in changed}).encode()).hexdigest()
-    return dg.SensorResult(
-        run_requests=[
-            dg.RunRequest(
-                run_key=run_key,
-                tags={
-                    RANGE_START_TAG: changed[0],
-                    RANGE_END_TAG: changed[-1],
-                    "source": "late_files_sensor",
-                },
-            )
-        ],
-        cursor=json.dumps(current),
-    )
+        instance = context.instance
+    except dg.DagsterInvariantViolationError:  # evaluated without an instance (tests)
+        instance = None
+    if instance is not None:
+        busy = active_runs(instance, str(data_dir.root))
+        if busy:
+            return dg.SkipReason(f"run {busy[0].run_id} of this data directory is not done yet")
+    return pending_request(data_dir, SENSOR_SOURCE)

@@ -12,8 +12,10 @@ directories. The loader uses Spark without a metastore (in-memory catalog): a lo
 metastore can be open in one process only, and dbt's `session` target opens it next.
 
 Bookkeeping (`<spark dir>/file_loads.json`, the counterpart of `raw._file_loads`): each
-feed/log date's file name, size, mtime and row count (unchanged files are skipped) and
-whether dbt has transformed the log date since it was loaded.
+feed/log date's file version (pending_work.FileVersion: content hash and the stat it was
+hashed at; a file with the same content is skipped) and row count, and whether dbt has
+transformed the log date since it was loaded. Reading and fingerprinting are the DuckDB
+loader's own functions.
 """
 
 from __future__ import annotations
@@ -21,13 +23,21 @@ from __future__ import annotations
 import json
 import os
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
 from .engines import SPARK_MASTER_ENV, SparkDirs
 from .log_files import FEEDS
-from .raw_loading import LoadResult, RawFileError, _fingerprint, read_lines
+from .pending_work import (
+    FileVersion,
+    LoadState,
+    current_version,
+    new_hasher,
+    stat_key,
+    state_from_rows,
+)
+from .raw_loading import LoadResult, RawFileError, _HashingReader, _open_stream, line_batches
 
 _session = None
 
@@ -85,6 +95,27 @@ class FileLoads:
     def pending_log_dates(self) -> list[str]:
         return sorted({k.split("/")[1] for k, v in self.entries.items() if not v["transformed"]})
 
+    def claim(self, run_id: str) -> list[str]:
+        """Mark the untransformed loads as claimed by a transform run; their log dates."""
+        for value in self.entries.values():
+            if not value["transformed"]:
+                value["claim"] = run_id
+        return self.pending_log_dates()
+
+    def mark_claimed_transformed(self, run_id: str) -> None:
+        """Only the loads the run claimed: a reload since then has no claim."""
+        for value in self.entries.values():
+            if value.pop("claim", None) == run_id:
+                value["transformed"] = True
+
+    def state(self) -> LoadState:
+        rows = []
+        for key, v in self.entries.items():
+            feed, day = key.split("/")
+            fields = ("file_name", "content_hash", "size", "mtime_ns", "ctime_ns", "inode")
+            rows.append((feed, day, *(v.get(k) for k in fields), v["transformed"]))
+        return state_from_rows(rows)
+
     def mark_transformed(self, log_dates: list[str]) -> None:
         wanted = set(log_dates)
         for key, value in self.entries.items():
@@ -92,20 +123,32 @@ class FileLoads:
                 value["transformed"] = True
 
 
-def file_rows(path: Path) -> list[tuple[str, int, str, bool]]:
-    """(file_name, line_number, raw_line, is_valid_utf8) of each non-empty physical line."""
-    try:
-        text, invalid = read_lines(path)
-    except (OSError, EOFError, zlib.error) as exc:  # e.g. a truncated or corrupt .gz
-        raise RawFileError(f"cannot read {path}: {exc}") from exc
-    bad = set(invalid)
+def read_file(path: Path) -> tuple[list[tuple[str, int, str, bool, bool]], FileVersion]:
+    """(file_name, line_number, raw_line, is_valid_utf8, is_truncated) of each non-empty
+    physical line, and the version read (the same batches as the DuckDB loader)."""
+    size, mtime, ctime, inode = stat_key(path)
+    if path.name.endswith(".gz") and size == 0:
+        raise RawFileError(f"cannot read {path}: empty file (0 bytes), not a gzip file")
+    hasher = new_hasher()
     rows = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.endswith("\r"):
-            line = line[:-1]
-        if line:
-            rows.append((path.name, number, line, number not in bad))
-    return rows
+    try:
+        with open(path, "rb") as raw_fh:
+            for batch in line_batches(_open_stream(path, _HashingReader(raw_fh, hasher))):
+                bad, cut = set(batch.invalid), set(batch.truncated)
+                for position, line in enumerate(batch.text.split("\n"), start=1):
+                    if line.endswith("\r"):
+                        line = line[:-1]
+                    if line:
+                        number = batch.first_line + position - 1
+                        rows.append((path.name, number, line, position not in bad, position in cut))
+    except (OSError, EOFError, zlib.error) as exc:  # e.g. a truncated or corrupt .gz
+        detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise RawFileError(f"cannot read {path}: {detail}") from None
+    return rows, FileVersion(path.name, hasher.hexdigest(), size, mtime, ctime, inode)
+
+
+def file_rows(path: Path) -> list[tuple[str, int, str, bool, bool]]:
+    return read_file(path)[0]
 
 
 def _delete_path(spark, location: str) -> None:
@@ -129,30 +172,28 @@ def load_feed(
     loads = FileLoads.read(dirs.file_loads)
     results: list[LoadResult] = []
     rows: list[tuple] = []
-    changed: dict[str, tuple[str | None, int | None, int | None, int]] = {}
+    changed: dict[str, tuple[FileVersion | None, int]] = {}
     for log_date, paths in sorted(files.items()):
         if len(paths) > 1:
             names = " and ".join(p.name for p in paths)
             raise ValueError(f"{feed} has two files for log date {log_date}: {names}; keep one")
         path = paths[0] if paths else None
-        size, mtime = _fingerprint(path) if path else (None, None)
         file_name = path.name if path else None
         key = f"{feed}/{log_date.isoformat()}"
         previous = loads.entries.get(key)
-        if path is None and previous is None:
+        if path is None and (previous is None or previous["file_name"] is None):
             results.append(LoadResult(feed, log_date, None, 0, skipped=True))
             continue
-        if (
-            not force
-            and previous is not None
-            and (previous["file_name"], previous["size_bytes"], previous["mtime_ns"])
-            == (file_name, size, mtime)
-        ):
-            results.append(LoadResult(feed, log_date, file_name, previous["rows"], skipped=True))
-            continue
-        lines = file_rows(path) if path else []
+        known = _version(previous)
+        if not force and path is not None and known is not None:
+            now = current_version(path, known)
+            if now.identity == known.identity:
+                previous.update(_version_fields(now))
+                results.append(LoadResult(feed, log_date, file_name, previous["rows"], True))
+                continue
+        lines, version = read_file(path) if path else ([], None)
         rows.extend((*line, log_date) for line in lines)
-        changed[key] = (file_name, size, mtime, len(lines))
+        changed[key] = (version, len(lines))
         results.append(LoadResult(feed, log_date, file_name, len(lines), skipped=False))
 
     if changed:
@@ -178,6 +219,7 @@ def load_feed(
                     StructField("line_number", LongType(), False),
                     StructField("raw_line", StringType(), False),
                     StructField("is_valid_utf8", BooleanType(), False),
+                    StructField("is_truncated", BooleanType(), False),
                     StructField("log_date", DateType(), False),
                 ]
             )
@@ -189,16 +231,22 @@ def load_feed(
                 .partitionBy("log_date")
                 .parquet(feed_location)
             )
-        for key, (file_name, size, mtime, count) in changed.items():
-            loads.entries[key] = {
-                "file_name": file_name,
-                "size_bytes": size,
-                "mtime_ns": mtime,
-                "rows": count,
-                "transformed": False,
-            }
-        loads.write()
+        for key, (version, count) in changed.items():
+            loads.entries[key] = {**_version_fields(version), "rows": count, "transformed": False}
+    loads.write()
     return results
+
+
+def _version_fields(version: FileVersion | None) -> dict:
+    if version is None:
+        return {"file_name": None}
+    return asdict(version)
+
+
+def _version(entry: dict | None) -> FileVersion | None:
+    if not entry or not entry.get("file_name") or "content_hash" not in entry:
+        return None  # nothing loaded, a file that is gone, or bookkeeping from before hashes
+    return FileVersion(**{k: entry[k] for k in FileVersion.__dataclass_fields__})
 
 
 def pending_log_dates(dirs: SparkDirs) -> list[str]:

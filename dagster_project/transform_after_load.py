@@ -13,7 +13,7 @@ its load runs are not chained here.
 import dagster as dg
 
 from .jobs import load_logs_job, transform_job
-from .run_command import RUN_COMMAND_SOURCE
+from .partitions import RUN_COMMAND_SOURCE
 
 LOAD_RUN_ID_TAG = "load_run_id"
 

@@ -7,6 +7,7 @@ run transforms and checks them again.
 """
 
 import os
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,10 +25,10 @@ from ..dbt_vars import FULL_REFRESH_VARS, dbt_run_environment, dbt_vars_for_run
 from ..dedup_state import log_dates_seen_by_deduplication
 from ..duckdb_settings import dbt_environment
 from ..engines import Engine, spark_dirs
+from ..load_state import claim
 from ..partitions import WAREHOUSE_POOL
 from ..paths import warehouse_path
 from ..progress import report
-from ..raw_loading import ensure_raw_schema, pending_log_dates
 from ..resources import DataDir, dbt_project
 
 
@@ -69,17 +70,19 @@ def dbt_models(
     if engine.is_spark:  # bookkeeping in <spark dir>/file_loads.json; dbt's target `spark`
         spark_loading.stop_spark_session()  # the loader's; dbt starts its own Spark
         dirs = spark_dirs(data_dir.root)
-        pending = spark_loading.pending_log_dates(dirs)
+        # The loads this run builds; publish marks exactly these transformed.
+        pending = claim(None, data_dir.root, engine, context.run_id)
         seen_before = None  # Spark's deduplicated models are always tables
         os.environ.update(dirs.env())
     else:
         with warehouse.get_connection() as con:
-            ensure_raw_schema(con)
-            pending = pending_log_dates(con)
+            pending = claim(con, data_dir.root, engine, context.run_id)
             seen_before = log_dates_seen_by_deduplication(con, pending)
     # dbt runs as a subprocess; its profile reads the warehouse path from this variable.
     os.environ["WAREHOUSE_PATH"] = str(warehouse_path(data_dir.root))
     os.environ.update(dbt_environment(data_dir.root))  # memory_limit, spill directory
+    # For bin/dbt: the venv's Python, and this process, whose death kills dbt.
+    os.environ.update(PARTNER_PYTHON=sys.executable, PARTNER_DBT_PARENT_PID=str(os.getpid()))
     if config.full_refresh:
         report(context, "[dbt] build --full-refresh: every model from all raw data")
         args = ["build", "--full-refresh"]

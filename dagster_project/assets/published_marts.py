@@ -3,14 +3,13 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from .. import spark_loading
 from ..checks.line_accounting import LINE_RECONCILIATION
 from ..engines import Engine, spark_dirs
+from ..load_state import mark_built
 from ..partitions import WAREHOUSE_POOL
 from ..paths import published_marts_path
 from ..progress import report
 from ..publish import publish_marts
-from ..raw_loading import mark_transformed, pending_log_dates
 from ..resources import DataDir
 from ..spark_publish import publish_spark_marts
 from .dbt_models import dbt_models
@@ -39,12 +38,13 @@ def published_marts(
     if engine.is_spark:  # the Spark marts' parquet files, copied the same way
         dirs = spark_dirs(data_dir.root)
         counts = publish_spark_marts(dirs, target)
-        spark_loading.mark_transformed(dirs, spark_loading.pending_log_dates(dirs))
+        mark_built(None, data_dir.root, engine, context.run_id)
     else:
         with warehouse.get_connection() as con:
             counts = publish_marts(con, target)
-            # Only now are the loaded log dates done: built, checked and published.
-            mark_transformed(con, pending_log_dates(con))
+            # Only now are the loads dbt built done: built, checked and published. A load
+            # since the dbt step started stays pending.
+            mark_built(con, data_dir.root, engine, context.run_id)
     report(context, f"[publish] {target}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
     return dg.MaterializeResult(
         metadata={"path": str(target), **{f"rows_{t}": n for t, n in counts.items()}}

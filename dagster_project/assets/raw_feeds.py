@@ -7,6 +7,7 @@ from dagster_duckdb import DuckDBResource
 
 from .. import spark_loading
 from ..engines import Engine, spark_dirs
+from ..load_state import refresh_state_copy
 from ..log_files import FEEDS, files_for
 from ..partitions import WAREHOUSE_POOL, log_date_partitions
 from ..progress import report
@@ -15,7 +16,7 @@ from ..resources import DataDir
 
 
 class RawLoadConfig(dg.Config):
-    force: bool = False  # reload even files whose size and mtime are unchanged
+    force: bool = False  # reload even files whose content is unchanged (--full-refresh)
 
 
 def build_raw_feed_asset(feed: str) -> dg.AssetsDefinition:
@@ -41,38 +42,45 @@ def build_raw_feed_asset(feed: str) -> dg.AssetsDefinition:
     ) -> dg.MaterializeResult:
         keys = sorted(context.partition_keys)
         if engine.is_spark:
-            return _load_on_spark(context, feed, keys, data_dir, config.force)
-        loaded = skipped = absent = rows = 0
+            try:
+                return _load_on_spark(context, feed, keys, data_dir, config.force)
+            finally:
+                refresh_state_copy(None, data_dir.root, engine)
         with warehouse.get_connection() as con:
             ensure_raw_schema(con)
-            for done, key in enumerate(keys, start=1):
-                paths = files_for(data_dir.root, feed, key)
-                result = load_partition(
-                    con, feed, date.fromisoformat(key), paths, force=config.force
-                )
-                if result.file_name is None:
-                    absent += 1  # no file for this feed and date
-                elif result.skipped:
-                    skipped += 1
-                else:
-                    loaded += 1
-                    rows += result.rows
-                if done == len(keys) or done % 25 == 0:
-                    report(
-                        context,
-                        f"[load {feed}] {done}/{len(keys)} log dates, {rows:,} rows loaded"
-                        f" ({skipped} unchanged, {absent} without a file)",
-                    )
-        return dg.MaterializeResult(
-            metadata={
-                "partitions_loaded": loaded,
-                "partitions_unchanged": skipped,
-                "partitions_without_file": absent,
-                "rows_loaded": rows,
-            }
-        )
+            try:
+                counts = _load_keys(context, con, feed, keys, data_dir, config.force)
+            finally:  # also after a failed file: what was committed before it is recorded
+                refresh_state_copy(con, data_dir.root, engine)
+        return dg.MaterializeResult(metadata=counts)
 
     return _raw_feed
+
+
+def _load_keys(context, con, feed: str, keys: list[str], data_dir: DataDir, force: bool) -> dict:
+    loaded = skipped = absent = rows = 0
+    for done, key in enumerate(keys, start=1):
+        paths = files_for(data_dir.root, feed, key)
+        result = load_partition(con, feed, date.fromisoformat(key), paths, force=force)
+        if result.file_name is None:
+            absent += 1  # no file for this feed and date
+        elif result.skipped:
+            skipped += 1
+        else:
+            loaded += 1
+            rows += result.rows
+        if done == len(keys) or done % 25 == 0:
+            report(
+                context,
+                f"[load {feed}] {done}/{len(keys)} log dates, {rows:,} rows loaded"
+                f" ({skipped} unchanged, {absent} without a file)",
+            )
+    return {
+        "partitions_loaded": loaded,
+        "partitions_unchanged": skipped,
+        "partitions_without_file": absent,
+        "rows_loaded": rows,
+    }
 
 
 def _load_on_spark(

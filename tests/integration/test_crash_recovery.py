@@ -22,10 +22,13 @@ import duckdb
 import pytest
 
 from dagster_project.publish import publish_marts
+from tests.conftest import REPO_ROOT
 from tests.marts_runs import (
     Base,
     Reference,
     base,
+    cli,
+    cli_env,
     contents,
     digest,
     fingerprint,
@@ -165,3 +168,44 @@ def test_publish_ignores_a_stale_wal_of_its_own_temporary_file(tmp_path: Path):
     with duckdb.connect(str(target), read_only=True) as con:
         assert [r[0] for r in con.execute("SHOW TABLES").fetchall()] == ["fct_x"]
     assert temp_files(tmp_path) == []
+
+
+def test_kill_9_of_the_run_process_alone_takes_dbt_with_it(old: Base, tmp_path_factory):
+    """Only the main process is killed (not its group): dbt dies with it (parent-death
+    signal), and a run started at once proceeds or refuses in one line, never a traceback."""
+    data_dir = scenario(tmp_path_factory, "kill_main_only")
+    proc = start_run(data_dir)
+    try:
+        for line in progress(proc, data_dir):
+            built = BUILT.match(line)
+            if built and 2 * int(built[1]) >= int(built[2]):
+                break
+        else:
+            raise AssertionError("the run ended before dbt was half done")
+        dbt = [p for p, (_, cmd) in group_processes(proc.pid).items() if " build " in cmd]
+        assert dbt, group_processes(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        again = subprocess.run(
+            cli("run", "--data-dir", str(data_dir)),
+            cwd=REPO_ROOT,
+            env=cli_env(),
+            capture_output=True,
+            text=True,
+        )
+        assert "Traceback" not in again.stderr, again.stderr
+        if again.returncode != 0:
+            assert again.stderr.strip().splitlines()[-1].startswith("run failed: "), again.stderr
+        deadline = time.monotonic() + 10
+        while any(Path(f"/proc/{p}").exists() for p in dbt) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        alive = {p: s for p, s in group_processes(proc.pid).items() if p in dbt}
+        assert all(state in ("Z", "X") for state, _ in alive.values()), alive
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        group = live_processes(proc.pid)
+        if group:
+            os.killpg(proc.pid, signal.SIGKILL)
+    run_to_end(data_dir)

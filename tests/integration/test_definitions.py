@@ -80,17 +80,29 @@ def test_money_checks_block_and_freshness_warns(defs):
     assert specs[("audit/line_reconciliation", "raw_lines_accounted_for")].blocking
 
 
-def test_nightly_schedule_runs_yesterday_at_0200_utc(defs):
+def test_nightly_schedule_loads_what_is_pending_at_0200_utc(defs, tmp_path):
+    """Yesterday's file and one a failed night left pending: both, from the load state."""
+    import os
+    import time
+
+    from dagster_project.resources import DataDir
+
     schedule = defs.resolve_schedule_def("nightly")
     assert schedule.cron_schedule == "0 2 * * *"
     assert schedule.execution_timezone == "UTC"
     assert schedule.job_name == "load_logs"
+    for day in ("2026-10-31", "2026-11-01"):
+        path = tmp_path / "raw" / "sales" / f"{day}.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("{}\n")
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
     context = dg.build_schedule_context(
         scheduled_execution_time=datetime(2026, 11, 2, 2, 0, tzinfo=UTC),
-        repository_def=defs.get_repository_def(),
+        resources={"data_dir": DataDir(path=str(tmp_path))},
     )
-    [request] = schedule.evaluate_tick(context).run_requests
-    assert request.partition_key == "2026-11-01"
+    request = schedule.evaluate_tick(context).run_requests[0]
+    assert request.tags["dagster/asset_partition_range_start"] == "2026-10-31"
+    assert request.tags["dagster/asset_partition_range_end"] == "2026-11-01"
     assert request.tags["source"] == "nightly"
 
 

@@ -30,7 +30,7 @@ def test_file_rows_are_the_duckdb_loaders_rows(tmp_path: Path, gz: bool):
         ensure_raw_schema(con)
         load_partition(con, "clicks", date(2026, 1, 31), [path])
         expected = con.execute(
-            "SELECT file_name, line_number, raw_line, is_valid_utf8 FROM raw.clicks"
+            "SELECT file_name, line_number, raw_line, is_valid_utf8, is_truncated FROM raw.clicks"
             " ORDER BY line_number"
         ).fetchall()
     assert file_rows(path) == expected

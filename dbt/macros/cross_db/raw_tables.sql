@@ -23,12 +23,16 @@
     {%- if execute and location -%}
         {%- do run_query('create database if not exists raw') -%}
         {%- for feed in ['clicks', 'signups', 'sales', 'partner_status', 'fx_rates'] -%}
+            {#- External (a location): dropping it leaves the files; recreated so that a table
+                registered before a column was added gets it. -#}
+            {%- do run_query('drop table if exists raw.' ~ feed) -%}
             {%- set create -%}
-                create table if not exists raw.{{ feed }} (
+                create table raw.{{ feed }} (
                     file_name string,
                     line_number bigint,
                     raw_line string,
                     is_valid_utf8 boolean,
+                    is_truncated boolean,
                     log_date date
                 )
                 using parquet
