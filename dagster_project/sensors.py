@@ -15,6 +15,7 @@ written".
 
 import hashlib
 import json
+import os
 import time
 
 import dagster as dg
@@ -26,6 +27,16 @@ from .pending_work import RawFileError, file_versions, log_dates_to_run, read_st
 from .resources import DataDir
 
 SETTLE_SECONDS = 60
+# How often the daemon evaluates the sensor; $PARTNER_SENSOR_INTERVAL_SECONDS overrides it
+# (read when the definitions load).
+INTERVAL_ENV = "PARTNER_SENSOR_INTERVAL_SECONDS"
+DEFAULT_INTERVAL_SECONDS = 300
+
+
+def sensor_interval_seconds() -> int:
+    return int(os.environ.get(INTERVAL_ENV) or DEFAULT_INTERVAL_SECONDS)
+
+
 SENSOR_SOURCE = "late_files_sensor"
 
 ACTIVE_STATUSES = [
@@ -97,7 +108,7 @@ def pending_request(data_dir: DataDir, source: str) -> dg.RunRequest | dg.SkipRe
 @dg.sensor(
     job=load_logs_job,
     name="late_files",
-    minimum_interval_seconds=300,
+    minimum_interval_seconds=sensor_interval_seconds(),
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Loads any log date whose files are new, changed or not yet transformed.",
 )
