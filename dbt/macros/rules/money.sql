@@ -85,3 +85,21 @@
 {% macro commission_amount(amount_usd, rate) -%}
     {{ round_money('cast(' ~ amount_usd ~ ' as decimal(28, 2)) * cast(' ~ rate ~ ' as decimal(9, 6))') }}
 {%- endmacro %}
+
+{#- amount_usd / count rounded half away from zero to 4 decimals, DECIMAL(18, 4), exactly
+    (DuckDB divides DECIMALs in DOUBLE); NULL when count is 0 or NULL. amount_usd is a
+    DECIMAL(18, 2), count a positive integer. -#}
+{% macro money_per(amount_usd, count) -%}
+    {%- set cents = partner_commissions.exact_integer(
+        "replace(cast(abs(cast(" ~ amount_usd ~ " as decimal(18, 2))) as " ~ dbt.type_string() ~ "), '.', '')"
+    ) -%}
+    {%- set n = partner_commissions.exact_integer(count) -%}
+    case
+        when {{ count }} > 0 then cast(
+            (case when {{ amount_usd }} < 0 then -1 else 1 end)
+            * cast({{ partner_commissions.integer_divide(cents ~ " * 200 + " ~ n, "2 * " ~ n) }} as decimal(20, 0))
+            * cast('0.0001' as decimal(5, 4))
+            as decimal(18, 4)
+        )
+    end
+{%- endmacro %}
