@@ -61,13 +61,11 @@ def main(argv: list[str] | None = None) -> int:
     from .run_command import RunError, run_pipeline
 
     try:
-        counts = run_pipeline(args.data_dir, full_refresh=args.full_refresh)
+        lines = run_pipeline(args.data_dir, full_refresh=args.full_refresh)
     except RunError as exc:
         print(f"run failed: {exc}", file=sys.stderr)
         return 1
-    print(f"published {args.data_dir.resolve() / 'marts.duckdb'}:")
-    for table, rows in counts.items():
-        print(f"  {table:<28} {rows:>10,} rows")
+    print("\n".join(lines))
     return 0
 
 

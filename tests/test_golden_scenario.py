@@ -104,6 +104,7 @@ def golden(tmp_path_factory) -> Path:
     write_golden_logs(d)
     done = run_cli("run", "--data-dir", str(d))
     assert done.returncode == 0, done.stdout + done.stderr
+    (d / "run_stdout.txt").write_text(done.stdout)
     return d
 
 
@@ -407,3 +408,49 @@ def test_rejected_duplicates_and_orphans_are_reported(golden):
     assert query(warehouse, "SELECT count(*) FROM audit.duplicate_events") == [(2,)]
     orphans = query(warehouse, "SELECT sale_id, reason FROM audit.orphan_reversals ORDER BY 1")
     assert orphans == [("S10", "unknown charge"), ("S18", "currency differs from its charge")]
+
+
+def test_every_published_table_and_column_is_described(golden):
+    marts = golden / "marts.duckdb"
+    tables = query(
+        marts, "SELECT table_name, comment FROM duckdb_tables() WHERE NOT internal ORDER BY 1"
+    )
+    columns = query(
+        marts,
+        "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE NOT internal"
+        " ORDER BY 1, 2",
+    )
+    assert {t for t, _ in tables} >= {"run_info", "partner_funnel_monthly", "fct_commissions"}
+    assert [t for t, comment in tables if not (comment or "").strip()] == []
+    assert len(columns) > 60
+    assert [(t, c) for t, c, comment in columns if not (comment or "").strip()] == []
+    # the text is the dbt YAML's (one source of truth)
+    epc = [comment for t, c, comment in columns if (t, c) == ("partner_funnel_monthly", "epc_usd")]
+    assert epc == [
+        "Earnings per click: commission_usd / clicks, rounded half away from zero to 4"
+        " decimals, DECIMAL(18, 4); NULL in a month without clicks."
+    ]
+
+
+def test_run_summary(golden):
+    # Payable: tier 1 P3 20.00 + 11.00 - 4.40 + 8.00, P2 2.53 + 2.50 = 39.63; tier 2 P2 5.00
+    # + 2.75 - 1.10, P1 0.51 + 1.00 + 0.50 = 8.66. Pending: tier 1 S6 -8.00, S8 7.50, S15
+    # 15.97 = 15.47; tier 2 S15 3.99.
+    lines = (golden / "run_stdout.txt").read_text().splitlines()
+    assert lines[0].startswith(f"published {golden.resolve() / 'marts.duckdb'} at ")
+    assert lines[1:7] == [
+        "as of 2026-03-13 (log dates 2025-09-09 .. 2026-03-13); commission USD:",
+        "                 payable         pending           total",
+        "  tier 1           39.63           15.47           55.10",
+        "  tier 2            8.66            3.99           12.65",
+        "  total            48.29           19.46           67.75",
+        "lines: 52 raw, 6 rejected, 2 duplicates; sales held without FX rate: 1, USD too large:"
+        " 1; orphan reversals: 2",
+    ]
+    # the freshness check (a warning) fails: the newest log is months old
+    assert len(lines) == 8 and lines[7].startswith(
+        "WARNING log_freshness on published/marts_duckdb"
+    )
+    again = run_cli("run", "--data-dir", str(golden))  # nothing to do: the same figures
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines()[1:7] == lines[1:7]
