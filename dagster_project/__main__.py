@@ -1,4 +1,4 @@
-"""Command line: `python -m dagster_project run|generate ...`."""
+"""Command line: `python -m dagster_project run|generate|report ...`."""
 
 from __future__ import annotations
 
@@ -34,7 +34,20 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--days", type=int, default=None)
     gen.add_argument("--seed", type=int, default=42)
 
+    report = sub.add_parser("report", help="write DIR/report.html from the published marts")
+    report.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+
     args = parser.parse_args(argv)
+    if args.command == "report":
+        from .report import write_report
+
+        try:
+            path = write_report(args.data_dir)
+        except FileNotFoundError as exc:
+            print(f"report failed: {exc}", file=sys.stderr)
+            return 1
+        print(f"wrote {path}")
+        return 0
     if args.command == "generate":
         from .generate import generate
 

@@ -82,27 +82,27 @@ events as (
     select
         partner_id,
         month,
-        0,
-        cast(null as {{ dbt.type_string() }}),
-        case when signup_kind = 'customer' then 1 else 0 end,
-        case when signup_kind = 'partner' then 1 else 0 end,
-        0,
-        0,
-        0
+        0 as clicks,
+        cast(null as {{ dbt.type_string() }}) as visitor_id,
+        case when signup_kind = 'customer' then 1 else 0 end as customer_signups,
+        case when signup_kind = 'partner' then 1 else 0 end as partner_signups,
+        0 as first_charges,
+        0 as sales_usd,
+        0 as commission_usd
     from signups
 
     union all
 
     select
         partner_id,
-        cast({{ dbt.date_trunc('month', 'sold_at') }} as date),
-        0,
-        cast(null as {{ dbt.type_string() }}),
-        0,
-        0,
-        case when sale_type = 'charge' and charge_order = 1 then 1 else 0 end,
-        coalesce(amount_usd, 0),
-        0
+        cast({{ dbt.date_trunc('month', 'sold_at') }} as date) as month,
+        0 as clicks,
+        cast(null as {{ dbt.type_string() }}) as visitor_id,
+        0 as customer_signups,
+        0 as partner_signups,
+        case when sale_type = 'charge' and charge_order = 1 then 1 else 0 end as first_charges,
+        coalesce(amount_usd, 0) as sales_usd,
+        0 as commission_usd
     from customer_sales
 
     union all
@@ -110,12 +110,12 @@ events as (
     select
         partner_id,
         month,
-        0,
-        cast(null as {{ dbt.type_string() }}),
-        0,
-        0,
-        0,
-        0,
+        0 as clicks,
+        cast(null as {{ dbt.type_string() }}) as visitor_id,
+        0 as customer_signups,
+        0 as partner_signups,
+        0 as first_charges,
+        0 as sales_usd,
         commission_usd
     from commission_lines
 
