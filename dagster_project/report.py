@@ -191,7 +191,9 @@ def build_report(marts_path: Path) -> str:
         for d, raw, staged, rej, dup in quality
     ]
     months = [m[0] for m in monthly]
-    chart = bar_chart(months, [[m[1] for m in monthly], [m[2] for m in monthly]], TIER_COLORS)
+    chart = bar_chart(
+        [m[2:] for m in months], [[m[1] for m in monthly], [m[2] for m in monthly]], TIER_COLORS
+    )
     legend = (
         f'<div class="legend"><span style="background:{TIER_COLORS[0]}"></span>tier 1 (net)'
         f'<span style="background:{TIER_COLORS[1]}"></span>tier 2 (net)</div>'

@@ -456,3 +456,48 @@ def test_run_summary(golden):
     again = run_cli("run", "--data-dir", str(golden))  # nothing to do: the same figures
     assert again.returncode == 0, again.stderr
     assert again.stdout.splitlines()[1:7] == lines[1:7]
+
+
+def report_table(page: str, table_id: str) -> list[list[str]]:
+    """Rows of a report table: each cell's data-value, else its text."""
+    import re
+
+    body = page.split(f'<table id="{table_id}">', 1)[1].split("</table>", 1)[0]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body)[1:]:
+        cells = re.findall(r"<td([^>]*)>(.*?)</td>", row)
+        rows.append(
+            [re.search(r'data-value="([^"]*)"', a).group(1) if "data-value" in a else t
+             for a, t in cells]
+        )  # fmt: skip
+    return rows
+
+
+def test_report_figures_come_from_the_marts(golden):
+    done = run_cli("report", "--data-dir", str(golden))
+    assert done.returncode == 0, done.stderr
+    page = (golden / "report.html").read_text()
+    assert "http:" not in page and "https:" not in page and "<script" not in page
+    assert "<svg" in page and '<b id="as-of">2026-03-13</b>' in page
+    # monthly net by tier, computed from the commission lines (hand figures: January tier 1
+    # P3 20.00 + 11.00 + 8.00, P2 2.53; tier 2 P2 5.00 + 2.75, P1 0.51 + 1.00)
+    monthly = report_table(page, "monthly")
+    lines = query(
+        golden / "marts.duckdb",
+        "SELECT strftime(date_trunc('month', sold_at), '%Y-%m'), sum(commission_usd)"
+        " FILTER (tier = 1), coalesce(sum(commission_usd) FILTER (tier = 2), 0)"
+        " FROM fct_commissions GROUP BY ALL ORDER BY 1",
+    )
+    assert [(r[0], D(r[1]), D(r[2])) for r in monthly] == lines
+    assert monthly[0][:3] == ["2026-01", "41.53", "9.26"]
+    recruiters = report_table(page, "recruiters")
+    assert [(r[0], D(r[4])) for r in recruiters] == [("P2", D("10.64")), ("P1", D("2.01"))]
+    funnel = report_table(page, "funnel")
+    assert sum(int(r[1]) for r in funnel) == 9  # k1..k7, k9, k10 (k8 was rejected)
+    quality = {r[0]: r[1:] for r in report_table(page, "quality")}
+    # 03-10: fx 3 lines (1 rejected) + sales 12 lines (3 rejected)
+    assert quality["2026-03-10"] == ["15", "11", "4", "0"]
+    assert quality["2026-03-13"] == ["0", "0", "0", "0"] or "2026-03-13" not in quality
+    # the referral tree of the top recruiter: P2 -> P3, P5
+    tree = page.split("<b>P2</b>", 1)[1].split("</ul></li></ul>", 1)[0]
+    assert "P3" in tree and "P5" in tree and "P4" not in tree
