@@ -9,14 +9,16 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 SPARK_STAMP := $(VENV)/.installed-spark
 
-.PHONY: install install-spark run test test-fast test-spark bench bench-scale lint format dev daemon generate clean
+DOCS_PORT ?= 8080
+
+.PHONY: docs report install install-spark run test test-fast test-spark bench bench-scale lint format dev daemon generate clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	$(VENV)/bin/pip install --quiet -e '.[dev,bi]'
 	@touch $@
 
 ## run: sample logs (if none) → every asset for every log date → publish data/marts.duckdb
@@ -38,7 +40,7 @@ install-spark: $(SPARK_STAMP)
 
 $(SPARK_STAMP): $(STAMP) pyproject.toml
 	@java -version 2>&1 | grep -Eq 'version "(1[7-9]|2[0-9])' || { echo "Spark needs Java 17 or later on PATH (java -version)"; exit 1; }
-	$(VENV)/bin/pip install --quiet -e '.[dev,spark]'
+	$(VENV)/bin/pip install --quiet -e '.[dev,bi,spark]'
 	@touch $@
 
 ## test-spark: golden scenario + generated `small` data on Spark and DuckDB; marts must be equal
@@ -75,6 +77,15 @@ dev: install
 daemon: install
 	@mkdir -p "$(DATA_DIR)/.dagster" && cp -n dagster.yaml "$(DATA_DIR)/.dagster/" 2>/dev/null || true
 	$(DAGSTER_ENV) $(VENV)/bin/dagster-daemon run -w workspace.yaml
+
+## docs: build the dbt docs (every model and column described) and serve them on DOCS_PORT
+docs: install
+	cd dbt && ../$(VENV)/bin/dbt docs generate --profiles-dir . --target-path target/docs && \
+		../$(VENV)/bin/dbt docs serve --profiles-dir . --target-path target/docs --port $(DOCS_PORT) --no-browser
+
+## report: DATA_DIR/report.html from the published marts (self-contained, opens offline)
+report: install
+	$(PY) -m dagster_project report --data-dir "$(DATA_DIR)"
 
 clean:
 	rm -rf $(DATA_DIR)/raw $(DATA_DIR)/warehouse.duckdb* $(DATA_DIR)/marts.duckdb $(DATA_DIR)/.dagster dbt/target \

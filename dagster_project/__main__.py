@@ -1,4 +1,4 @@
-"""Command line: `python -m dagster_project run|generate ...`."""
+"""Command line: `python -m dagster_project run|generate|report ...`."""
 
 from __future__ import annotations
 
@@ -34,7 +34,20 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--days", type=int, default=None)
     gen.add_argument("--seed", type=int, default=42)
 
+    report = sub.add_parser("report", help="write DIR/report.html from the published marts")
+    report.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+
     args = parser.parse_args(argv)
+    if args.command == "report":
+        from .report import write_report
+
+        try:
+            path = write_report(args.data_dir)
+        except FileNotFoundError as exc:
+            print(f"report failed: {exc}", file=sys.stderr)
+            return 1
+        print(f"wrote {path}")
+        return 0
     if args.command == "generate":
         from .sample import generate
 
@@ -61,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     from .run_command import RunError, run_pipeline
 
     try:
-        counts = run_pipeline(args.data_dir, full_refresh=args.full_refresh)
+        lines = run_pipeline(args.data_dir, full_refresh=args.full_refresh)
     except RunError as exc:
         print(f"run failed: {exc}", file=sys.stderr)
         return 1
@@ -69,9 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         message = " ".join(str(exc).split()) or "no message"
         print(f"run failed: {type(exc).__name__}: {message}", file=sys.stderr)
         return 1
-    print(f"published {args.data_dir.resolve() / 'marts.duckdb'}:")
-    for table, rows in counts.items():
-        print(f"  {table:<28} {rows:>10,} rows")
+    print("\n".join(lines))
     return 0
 
 

@@ -9,12 +9,16 @@ A run killed while publishing leaves its temporary file (and maybe its `.wal`) b
 next publish removes those of processes that no longer exist. Before the swap the copy is
 checkpointed (no `.wal` may be left: `os.replace` would not carry it along) and fsynced, and
 the directory is fsynced after it, so a crash cannot publish a file whose data is not on disk.
+
+Every published table and column carries its dbt YAML description as a DuckDB comment
+(mart_docs.py), and `run_info.published_at` is set to the publishing instant (UTC).
 """
 
 from __future__ import annotations
 
 import os
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -78,8 +82,14 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def publish_marts(con: duckdb.DuckDBPyConnection, target: Path) -> dict[str, int]:
-    """Copy every table of schema `marts` into `target` (default schema); return row counts."""
+def publish_marts(
+    con: duckdb.DuckDBPyConnection, target: Path, docs: dict | None = None
+) -> dict[str, int]:
+    """Copy every table of schema `marts` into `target` (default schema) with its
+    descriptions as comments (`docs`, default: dbt's manifest); return row counts."""
+    from .mart_docs import TableDoc, comment_statements, mart_docs
+
+    docs = mart_docs() if docs is None else docs
     tables = mart_tables(con)
     if not tables:
         raise RuntimeError("nothing to publish: the warehouse has no tables in schema 'marts'")
@@ -98,6 +108,16 @@ def publish_marts(con: duckdb.DuckDBPyConnection, target: Path) -> dict[str, int
                 counts[table] = con.execute(
                     f"SELECT count(*) FROM publish_target.main.{name}"
                 ).fetchone()[0]
+                qualified = f"publish_target.main.{name}"
+                for statement in comment_statements(
+                    qualified, table, docs.get(table, TableDoc(""))
+                ):
+                    con.execute(statement)
+            if "run_info" in tables:
+                published_at = datetime.now(UTC).replace(tzinfo=None)
+                con.execute(
+                    "UPDATE publish_target.main.run_info SET published_at = ?", [published_at]
+                )
             con.execute("CHECKPOINT publish_target")
         finally:
             con.execute("DETACH publish_target")

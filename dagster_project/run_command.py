@@ -182,21 +182,26 @@ def blocking_check_failures(result) -> list[str]:
     """`check on asset: description` for each failed check of ERROR severity in the run."""
     import dagster as dg
 
+    return failed_checks(result, dg.AssetCheckSeverity.ERROR)
+
+
+def failed_checks(result, severity) -> list[str]:
+    """`check on asset: description` for each failed check of `severity` in the run."""
     failed = []
     for event in result.all_events:
         if event.event_type_value != "ASSET_CHECK_EVALUATION":
             continue
         evaluation = event.event_specific_data
-        if evaluation.passed or evaluation.severity != dg.AssetCheckSeverity.ERROR:
+        if evaluation.passed or evaluation.severity != severity:
             continue
         name = f"{evaluation.check_name} on {evaluation.asset_key.to_user_string()}"
         failed.append(f"{name}: {evaluation.description}" if evaluation.description else name)
     return failed
 
 
-def run_pipeline(data_dir: Path, *, full_refresh: bool = False) -> dict[str, int]:
+def run_pipeline(data_dir: Path, *, full_refresh: bool = False) -> list[str]:
     """Load the log dates of `data_dir` that are new, changed or pending, transform, check and
-    publish; return mart row counts. Every failure is a RunError (one line)."""
+    publish; return the summary's lines (summary.py). Every failure is a RunError (one line)."""
     import duckdb
 
     try:
@@ -214,7 +219,7 @@ def one_line(text: str) -> str:
     return " ".join(part.strip() for part in str(text).splitlines() if part.strip())
 
 
-def _run_pipeline(data_dir: Path, *, full_refresh: bool) -> dict[str, int]:
+def _run_pipeline(data_dir: Path, *, full_refresh: bool) -> list[str]:
     data_dir = data_dir.resolve()
     if not data_dir.is_dir():
         raise RunError(f"data directory {data_dir} does not exist")
@@ -258,7 +263,7 @@ def _run_pipeline(data_dir: Path, *, full_refresh: bool) -> dict[str, int]:
                 "[run] nothing to do: every log file is unchanged since it was loaded and "
                 f"transformed, and {published_marts_path(data_dir).name} is current"
             )
-            return summarize(data_dir)
+            return summarize(data_dir, [])
         _say(f"[run] {len(todo)} log date(s) new, changed or pending ({todo[0]} .. {todo[-1]})")
         if prepare_dbt_manifest():
             _say("[run] dbt project changed: manifest parsed again")
@@ -306,11 +311,14 @@ def _run_pipeline(data_dir: Path, *, full_refresh: bool) -> dict[str, int]:
                 run_config=transform_config,
             )
             raise_if_failed(result, data_dir)
+            import dagster as dg
+
+            warned = failed_checks(result, dg.AssetCheckSeverity.WARN)
         _say(
             f"[run] done in {time.monotonic() - started:.1f}s (run id {result.run_id}; "
             f"load run id{'s' if len(load_run_ids) > 1 else ''} {', '.join(load_run_ids)})"
         )
-    return summarize(data_dir)
+    return summarize(data_dir, warned)
 
 
 def raise_if_failed(result, data_dir: Path) -> None:
@@ -338,15 +346,8 @@ def raise_if_failed(result, data_dir: Path) -> None:
     raise RunError(f"run {result.run_id} failed")
 
 
-def summarize(data_dir: Path) -> dict[str, int]:
-    import duckdb
+def summarize(data_dir: Path, warnings: list[str]) -> list[str]:
+    """The summary an operator reads: from the published marts (summary.py)."""
+    from .summary import summary_lines
 
-    from .publish import quote_identifier
-
-    path = published_marts_path(data_dir)
-    with duckdb.connect(str(path), read_only=True) as con:
-        tables = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
-        return {
-            t: con.execute(f"SELECT count(*) FROM {quote_identifier(t)}").fetchone()[0]
-            for t in tables
-        }
+    return summary_lines(published_marts_path(data_dir), warnings)

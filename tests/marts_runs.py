@@ -49,11 +49,19 @@ def fingerprint(path: Path) -> str:
         return _fingerprint(con)
 
 
+def rows(table: str) -> str:
+    """SELECT of a published table's rows, without run_info.published_at: the instant of each
+    publish, the one value two publishes of the same marts do not share."""
+    name = '"' + table.replace('"', '""') + '"'
+    if table == "run_info":
+        return f"SELECT * EXCLUDE (published_at) FROM {name}"
+    return f"SELECT * FROM {name}"
+
+
 def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     tables = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
     result = {}
     for table in tables:
-        name = '"' + table.replace('"', '""') + '"'
         columns = con.execute(
             "SELECT column_name, data_type FROM information_schema.columns"
             " WHERE table_catalog = current_database() AND table_name = ?"
@@ -61,7 +69,7 @@ def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
             [table],
         ).fetchall()
         count, hashes = con.execute(
-            f"SELECT count(*), coalesce(sum(hash(t)), 0)::VARCHAR FROM {name} AS t"
+            f"SELECT count(*), coalesce(sum(hash(t)), 0)::VARCHAR FROM ({rows(table)}) AS t"
         ).fetchone()
         result[table] = [[list(c) for c in columns], count, hashes]
     return json.dumps(result, sort_keys=True)
@@ -72,8 +80,7 @@ def contents(path: Path) -> dict[str, tuple[list, list]]:
     with duckdb.connect(str(path), read_only=True) as con:
         out = {}
         for (table,) in con.execute("SHOW TABLES").fetchall():
-            name = '"' + table.replace('"', '""') + '"'
-            cur = con.execute(f"SELECT * FROM {name} ORDER BY ALL")
+            cur = con.execute(f"{rows(table)} ORDER BY ALL")
             columns = [d[0] for d in cur.description]
             out[table] = (columns, cur.fetchall())
         return out

@@ -145,7 +145,7 @@ def test_publish_removes_temporary_files_of_dead_processes_only(tmp_path: Path):
     for path in [*dead, alive]:
         path.write_bytes(b"half a file")
 
-    publish_marts(warehouse, target)
+    publish_marts(warehouse, target, docs={})
     assert temp_files(tmp_path) == [alive.name]
     assert contents(target) == {"fct_x": (["x"], [(1,)])}
 
@@ -164,7 +164,7 @@ def test_publish_ignores_a_stale_wal_of_its_own_temporary_file(tmp_path: Path):
         )
     target = tmp_path / "marts.duckdb"
 
-    assert publish_marts(warehouse, target) == {"fct_x": 1}
+    assert publish_marts(warehouse, target, docs={}) == {"fct_x": 1}
     with duckdb.connect(str(target), read_only=True) as con:
         assert [r[0] for r in con.execute("SHOW TABLES").fetchall()] == ["fct_x"]
     assert temp_files(tmp_path) == []

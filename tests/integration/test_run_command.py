@@ -33,7 +33,7 @@ def small_run(tmp_path_factory) -> Path:
     generate_sample(data_dir, days=12, seed=3, keep_old_file=True)
     done = run_cli("run", "--data-dir", str(data_dir), cwd=elsewhere)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "fct_commissions" in done.stdout  # the summary
+    assert "as of " in done.stdout and "  tier 2 " in done.stdout  # the summary
     assert "[load clicks]" in done.stderr and "[publish]" in done.stderr  # progress
     # The year-old file and the 12 days: two load runs, then one transform run.
     assert "(1 of 2 segments)" in done.stderr and "(2 of 2 segments)" in done.stderr

@@ -42,7 +42,12 @@ MARTS = [
     "fct_sales",
     "partner_monthly_statement",
     "second_tier_lifetime",
+    "partner_funnel_monthly",
+    "data_quality_by_log_date",
+    "run_info",
 ]
+# Differs between any two publishes by design: the instant of publishing.
+PUBLISH_INSTANT = {"run_info": {"published_at"}}
 SMALL_DAYS = int(os.environ.get("SPARK_TEST_SMALL_DAYS", "60"))
 
 # Lines whose parsing could differ between DuckDB's JSON reader and Spark's (Jackson).
@@ -225,7 +230,7 @@ def test_mart_equals_duckdb_row_for_row(runs, mart):
     duck_dir, spark_dir = runs
     with duckdb.connect(str(duck_dir / "marts.duckdb"), read_only=True) as duck:
         schema = _schema(duck, mart)
-        columns = [name for name, _ in schema]
+        columns = [name for name, _ in schema if name not in PUBLISH_INSTANT.get(mart, set())]
         expected = _rows(duck, mart, columns)
     assert expected, f"{mart} is empty: the comparison would prove nothing"
     with duckdb.connect() as con:

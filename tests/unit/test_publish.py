@@ -19,7 +19,7 @@ def test_publish_copies_marts_and_replaces_the_old_file(tmp_path):
     target.write_bytes(b"old contents")
     old_inode = target.stat().st_ino
 
-    assert publish_marts(warehouse, target) == {"fct_x": 1}
+    assert publish_marts(warehouse, target, docs={}) == {"fct_x": 1}
     assert target.stat().st_ino != old_inode  # a new file moved over the old one
     assert not list(tmp_path.glob(".marts.duckdb.*.tmp"))
     with duckdb.connect(str(target), read_only=True) as con:
@@ -32,5 +32,5 @@ def test_nothing_to_publish_leaves_the_old_file(tmp_path):
     target = tmp_path / "marts.duckdb"
     target.write_bytes(b"old contents")
     with pytest.raises(RuntimeError, match="nothing to publish"):
-        publish_marts(warehouse, target)
+        publish_marts(warehouse, target, docs={})
     assert target.read_bytes() == b"old contents"

@@ -42,5 +42,32 @@
             {%- do run_query(create) -%}
             {%- do run_query('msck repair table raw.' ~ feed ~ ' sync partitions') -%}
         {%- endfor -%}
+        {#- The loader's bookkeeping (spark_loading.FileLoads, <spark dir>/file_loads.json:
+            {"<feed>/<YYYY-MM-DD>": {file_name, rows, ...}}) as raw._file_loads, the
+            counterpart of the DuckDB loader's table (source raw.file_loads). -#}
+        {%- set spark_dir = env_var('PARTNER_SPARK_DIR', '') -%}
+        {%- if spark_dir -%}
+            {%- set read_json -%}
+                create or replace temporary view file_loads_json
+                using text
+                options (path {{ partner_commissions.sql_literal(spark_dir ~ '/file_loads.json') }}, wholetext 'true')
+            {%- endset -%}
+            {%- do run_query(read_json) -%}
+            {%- do run_query('drop table if exists raw._file_loads') -%}
+            {%- set create_table -%}
+                create table raw._file_loads using parquet as
+                select
+                    split_part(entry.key, '/', 1) as feed,
+                    cast(split_part(entry.key, '/', 2) as date) as log_date,
+                    entry.value.file_name as file_name,
+                    entry.value.rows as rows_loaded
+                from (
+                    select explode(from_json(value, 'map<string, struct<file_name: string, rows: bigint>>'))
+                        as (key, value)
+                    from file_loads_json
+                ) as entry
+            {%- endset -%}
+            {%- do run_query(create_table) -%}
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

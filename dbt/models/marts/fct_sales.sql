@@ -16,11 +16,12 @@ final as (
         currency,
         cast(amount as decimal(18, 4)) as amount,
         cast(amount_usd as decimal(18, 2)) as amount_usd,
-        cast(fx_rate as decimal(28, 10)) as fx_rate,
+        cast(fx_rate as decimal(38, 28)) as fx_rate,
         fx_rate_date,
         refers_to,
         charge_sale_id,
-        orphan_reason
+        orphan_reason,
+        held_reason
     from sales
 
 )

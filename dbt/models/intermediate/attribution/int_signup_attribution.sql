@@ -1,6 +1,8 @@
 -- SPEC §3 Attribution — the winner per (earliest) signup: the first candidate that is not a
--- self-referral, in rule order (parameter before cookie), then latest click first (ties on
--- clicked_at broken by the higher click_id). No candidate left → unattributed: referrer and
+-- self-referral, in rule order (parameter before cookie). Rule 2 has ONE candidate, the
+-- latest qualifying click (ties on clicked_at broken by the higher click_id), as in a browser
+-- whose cookie the latest click replaced: when that click is a self-referral the signup is
+-- unattributed; older clicks are not tried. No candidate left → unattributed: referrer and
 -- attribution NULL.
 
 with signups as (
@@ -9,10 +11,25 @@ with signups as (
 
 ),
 
+candidates as (
+
+    select
+        *,
+        row_number() over (
+            partition by signup_id, rule_order
+            order by clicked_at desc, click_id desc
+        ) as rank_in_rule
+    from {{ ref('int_attribution_candidates') }}
+
+),
+
 eligible_candidates as (
 
-    select * from {{ ref('int_attribution_candidates') }}
-    where not is_self_referral
+    -- rule 2 keeps only the latest click, self-referring or not; then self-referrals go
+    select * from candidates
+    where
+        (rule_order <> 2 or rank_in_rule = 1)
+        and not is_self_referral
 
 ),
 

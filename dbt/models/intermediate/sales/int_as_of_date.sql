@@ -1,24 +1,22 @@
--- SPEC §3 Holding — "now": the latest log date loaded, taken as the maximum log_date over
--- all five staged feeds (valid rows), so a rerun on the same data gives the same answer.
--- A delivered file whose lines were all rejected does not move "now". One row.
+-- SPEC §3 Holding — "now" (the as-of date): the latest log date with a delivered file of
+-- any feed, whatever its lines held (all rejected, all duplicates, or none), read from the
+-- loader's list of loaded files, so a rerun on the same data gives the same answer. Also the
+-- first log date delivered (run_info). One row.
 
-with log_dates as (
+with delivered_files as (
 
-    select max(log_date) as log_date from {{ ref('stg_clicks') }}
-    union all
-    select max(log_date) from {{ ref('stg_signups') }}
-    union all
-    select max(log_date) from {{ ref('stg_sales') }}
-    union all
-    select max(log_date) from {{ ref('stg_partner_status') }}
-    union all
-    select max(log_date) from {{ ref('stg_fx_rates') }}
+    select log_date
+    from {{ source('raw', 'file_loads') }}
+    where file_name is not null
 
 ),
 
 as_of as (
 
-    select cast(max(log_date) as date) as as_of_date from log_dates
+    select
+        cast(max(log_date) as date) as as_of_date,
+        cast(min(log_date) as date) as first_log_date
+    from delivered_files
 
 )
 

@@ -55,7 +55,7 @@ sale_fx_rates as (
             as fx_rate_date,
         cast(
             case when sales.currency = 'USD' then 1 else latest_rates.usd_per_unit end
-            as decimal(28, 10)
+            as decimal(38, 28)
         ) as fx_rate
     from sales
     left join latest_rates

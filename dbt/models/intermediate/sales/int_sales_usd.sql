@@ -5,7 +5,9 @@
 -- no USD value, no commission, listed in audit.orphan_reversals — when refers_to is
 -- missing, names no sale, names a sale that is not a charge, or names a charge in another
 -- currency (its rate would not apply). Orphans earn as soon as their charge arrives, since
--- every run recomputes from all data. No FX rate → amount_usd NULL (no commission).
+-- every run recomputes from all data. No FX rate → amount_usd NULL (no commission), and
+-- held_reason says why; so does a USD value too large for DECIMAL(18, 2) (rejected, never a
+-- failed run). to_usd (macros/rules/money.sql) is exact for every DECIMAL(38, 28) rate.
 
 with sales as (
 
@@ -24,10 +26,10 @@ reversal_links as (
     select
         reversals.sale_id,
         case
-            when reversals.refers_to is null then 'missing_refers_to'
-            when referred.sale_id is null then 'unknown_sale'
-            when referred.sale_type <> 'charge' then 'refers_to_a_reversal'
-            when referred.currency <> reversals.currency then 'currency_mismatch'
+            when reversals.refers_to is null then 'refers_to missing'
+            when referred.sale_id is null then 'unknown charge'
+            when referred.sale_type <> 'charge' then 'refers_to names a refund or chargeback'
+            when referred.currency <> reversals.currency then 'currency differs from its charge'
         end as orphan_reason,
         referred.sale_id as referred_sale_id
     from sales as reversals
@@ -65,6 +67,15 @@ sales_with_rate as (
 
 ),
 
+sales_valued as (
+
+    select
+        *,
+        {{ to_usd('amount', 'fx_rate') }} as usd_value
+    from sales_with_rate
+
+),
+
 sales_usd as (
 
     select
@@ -80,14 +91,16 @@ sales_usd as (
         orphan_reason,
         fx_rate,
         fx_rate_date,
+        case when sale_type = 'charge' then usd_value else -usd_value end as amount_usd,
         case
-            when sale_type = 'charge' then {{ to_usd('amount', 'fx_rate') }}
-            else -{{ to_usd('amount', 'fx_rate') }}
-        end as amount_usd,
+            when orphan_reason is not null then null
+            when fx_rate is null then 'no FX rate at most {{ var("fx_max_age_days") }} days old'
+            when usd_value is null then 'USD value too large for DECIMAL(18, 2)'
+        end as held_reason,
         log_date,
         file_name,
         line_number
-    from sales_with_rate
+    from sales_valued
 
 )
 

@@ -28,7 +28,7 @@ parsed as (
     select
         *,
         {{ partner_commissions.date_value('date') }} as date__value,
-        {{ partner_commissions.decimal_value('usd_per_unit', 28, 10) }} as usd_per_unit__value
+        {{ partner_commissions.decimal_value('usd_per_unit', 38, 28) }} as usd_per_unit__value
     from fields
 
 )
@@ -45,6 +45,6 @@ select
         when line_problem is not null then line_problem
         {{- partner_commissions.rule_date('date', required=true) }}
         {{- partner_commissions.rule_currency('currency', required=true) }}
-        {{- partner_commissions.rule_positive_decimal('usd_per_unit', 28, 10, required=true) }}
+        {{- partner_commissions.rule_positive_decimal('usd_per_unit', 38, 28, required=true) }}
     end as rejection_reason
 from parsed
