@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dagster_project.raw_loading import RAW_COLUMNS
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_DIR = REPO_ROOT / "dbt"
 DBT = Path(sys.executable).parent / "dbt"
@@ -130,16 +132,12 @@ def write_raw(warehouse: Path, raw: dict[str, dict[date, list]]) -> None:
     try:
         con.execute("CREATE SCHEMA IF NOT EXISTS raw")
         for feed in FEEDS:  # identifiers from a fixed list
-            con.execute(
-                f"CREATE OR REPLACE TABLE raw.{feed} (log_date DATE NOT NULL, file_name VARCHAR"
-                " NOT NULL, line_number BIGINT NOT NULL, raw_line VARCHAR NOT NULL,"
-                " is_valid_utf8 BOOLEAN NOT NULL)"
-            )
+            con.execute(f"CREATE OR REPLACE TABLE raw.{feed} ({RAW_COLUMNS})")
             for log_date, lines in raw.get(feed, {}).items():
                 for number, line in enumerate(lines, start=1):
                     text, valid = line if isinstance(line, tuple) else (line, True)
                     con.execute(
-                        f"INSERT INTO raw.{feed} VALUES (?, ?, ?, ?, ?)",
+                        f"INSERT INTO raw.{feed} VALUES (?, ?, ?, ?, ?, false)",
                         [log_date, file_name(log_date), number, text, valid],
                     )
     finally:
@@ -153,7 +151,7 @@ def replace_raw_lines(warehouse: Path, feed: str, log_date: date, lines: list) -
         con.execute(f"DELETE FROM raw.{feed} WHERE log_date = ?", [log_date])
         for number, line in enumerate(lines, start=1):
             con.execute(
-                f"INSERT INTO raw.{feed} VALUES (?, ?, ?, ?, true)",
+                f"INSERT INTO raw.{feed} VALUES (?, ?, ?, ?, true, false)",
                 [log_date, file_name(log_date), number, line],
             )
     finally:
@@ -226,7 +224,7 @@ def test_staging_column_contract(built):
         ("status", "VARCHAR"), *lineage,
     ]  # fmt: skip
     assert columns("staging.stg_fx_rates") == [
-        ("rate_date", "DATE"), ("currency", "VARCHAR"), ("usd_per_unit", "DECIMAL(28,10)"),
+        ("rate_date", "DATE"), ("currency", "VARCHAR"), ("usd_per_unit", "DECIMAL(38,28)"),
         *lineage,
     ]  # fmt: skip
     assert columns("audit.rejected_events") == [
