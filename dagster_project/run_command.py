@@ -18,9 +18,11 @@ from contextlib import contextmanager, redirect_stdout
 from datetime import date, timedelta
 from pathlib import Path
 
+from .ledger_loading import ledger_needs_loading
 from .log_files import LogFileError, discover, log_dates
 from .partitions import FIRST_LOG_DATE, out_of_range_log_dates
 from .paths import DATA_DIR_ENV, REPO_ROOT, published_marts_path, warehouse_path
+from .payout_files import write_missing_payout_files
 from .pending_work import file_fingerprints, log_dates_to_run, read_load_state
 
 LOCK_NAME = ".warehouse.lock"
@@ -184,9 +186,16 @@ def blocking_check_failures(result) -> list[str]:
     return failed
 
 
-def run_pipeline(data_dir: Path, *, full_refresh: bool = False) -> dict[str, int]:
+def run_pipeline(
+    data_dir: Path,
+    *,
+    full_refresh: bool = False,
+    final_job: str = "transform",
+    final_run_config: dict | None = None,
+) -> dict[str, int]:
     """Load the log dates of `data_dir` that are new, changed or pending, transform, check and
-    publish; return mart row counts."""
+    publish; return mart row counts. `final_job` replaces `transform` (close-month runs
+    `close_month`, which always runs, also with no new log file)."""
     data_dir = data_dir.resolve()
     if not data_dir.is_dir():
         raise RunError(f"data directory {data_dir} does not exist")
@@ -225,13 +234,18 @@ def run_pipeline(data_dir: Path, *, full_refresh: bool = False) -> dict[str, int
             )
             if not todo and not published_marts_path(data_dir).exists():
                 todo = keys[-1:]  # nothing to load, but the marts were never published
-        if not todo:
+        ledger_changed = ledger_needs_loading(data_dir, warehouse_path(data_dir))
+        if not todo and not ledger_changed and final_job == "transform":
             _say(
                 "[run] nothing to do: every log file is unchanged since it was loaded and "
                 f"transformed, and {published_marts_path(data_dir).name} is current"
             )
+            write_missing_payout_files(data_dir, published_marts_path(data_dir))
             return summarize(data_dir)
-        _say(f"[run] {len(todo)} log date(s) new, changed or pending ({todo[0]} .. {todo[-1]})")
+        if todo:
+            _say(f"[run] {len(todo)} log date(s) new, changed or pending ({todo[0]} .. {todo[-1]})")
+        if ledger_changed:
+            _say("[run] the payout ledger changed since it was loaded")
         if prepare_dbt_manifest():
             _say("[run] dbt project changed: manifest parsed again")
 
@@ -243,11 +257,11 @@ def run_pipeline(data_dir: Path, *, full_refresh: bool = False) -> dict[str, int
         instance = dg.DagsterInstance.get()
         settle_in_progress_runs(instance)
         logging_config: dict = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
-        transform_config = dict(logging_config)
+        transform_config = {**logging_config, **(final_run_config or {})}
         if full_refresh:
             transform_config["ops"] = {"dbt_models": {"config": {"full_refresh": True}}}
         load_job = defs.resolve_job_def("load_logs")
-        transform_job = defs.resolve_job_def("transform")
+        transform_job = defs.resolve_job_def(final_job)
         # One load run per stretch of consecutive dates. Dates in a stretch without a new or
         # changed file cost a file-system check each: the loaders skip unchanged files.
         segments = contiguous_segments(todo)
