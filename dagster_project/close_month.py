@@ -186,7 +186,9 @@ def close_period(
     with con_factory() as con:
         load_ledger(con, data_dir)
     say("[close] ledger reloaded; rebuilding the payout models")
-    run_dbt_build(["source:raw.ledger+"], {**dbt_env, PAYOUT_PERIOD_ENV: ""})
+    run_dbt_build(
+        ["source:raw.ledger+", "source:raw.ledger_files+"], {**dbt_env, PAYOUT_PERIOD_ENV: ""}
+    )
     return CloseResult(month, len(lines), target)
 
 
@@ -209,7 +211,7 @@ def run_close_month(data_dir: Path, month_arg: str) -> int:
 
     from .log_files import LogFileError
     from .paths import published_marts_path
-    from .run_command import RunError, run_pipeline
+    from .run_command import RunError, run_pipeline, warehouse_lock
 
     def refuse(reason: str) -> int:
         print(f"close-month refused: {reason}", file=sys.stderr)
@@ -229,6 +231,11 @@ def run_close_month(data_dir: Path, month_arg: str) -> int:
         reason = str(exc)
     if reason:
         return refuse(reason)
+    try:  # a run holding the warehouse: refuse before any progress line
+        with warehouse_lock(data_dir):
+            pass
+    except RunError as exc:
+        return refuse(str(exc))
     print(f"[close] closing {month_text(month)} in {data_dir}", file=sys.stderr, flush=True)
     try:
         run_pipeline(data_dir, final_job="close_month", final_run_config=close_run_config(month))

@@ -287,8 +287,12 @@ def run_pipeline(
                 raise_if_failed(result, data_dir)
                 load_run_ids.append(result.run_id)
             _say(f"[run] transforming, checking, publishing; dbt log: {log_path}")
+            # Nothing new to transform (close-month on current data): only the job's assets
+            # that are not the transform's, and publishing.
+            current = not todo and not ledger_changed and final_job != "transform"
             result = transform_job.execute_in_process(
                 instance=instance,
+                asset_selection=final_job_only_assets(defs, final_job) if current else None,
                 tags={"source": RUN_COMMAND_SOURCE},
                 raise_on_error=False,
                 run_config=transform_config,
@@ -299,6 +303,15 @@ def run_pipeline(
             f"load run id{'s' if len(load_run_ids) > 1 else ''} {', '.join(load_run_ids)})"
         )
     return summarize(data_dir)
+
+
+def final_job_only_assets(defs, final_job: str) -> list:
+    """The assets of `final_job` that `transform` does not have, and publishing."""
+    from .assets.published_marts import published_marts
+
+    transform = set(defs.resolve_job_def("transform").asset_layer.selected_asset_keys)
+    own = set(defs.resolve_job_def(final_job).asset_layer.selected_asset_keys) - transform
+    return sorted(own | set(published_marts.keys))
 
 
 def raise_if_failed(result, data_dir: Path) -> None:
