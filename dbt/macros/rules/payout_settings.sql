@@ -20,6 +20,10 @@
 {%- endmacro %}
 
 {% macro default__add_months(expression, months) -%}
+    cast({{ dbt.dateadd('month', months, expression) }} as date)
+{%- endmacro %}
+
+{% macro duckdb__add_months(expression, months) -%}
     cast({{ expression }} + to_months({{ months }}) as date)
 {%- endmacro %}
 

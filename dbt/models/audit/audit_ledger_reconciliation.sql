@@ -4,7 +4,9 @@
 
 with staged as (
 
-    select file_name, count(*) as staged
+    select
+        file_name,
+        count(*) as staged
     from {{ ref('stg_ledger') }}
     group by file_name
 
@@ -12,7 +14,9 @@ with staged as (
 
 rejected as (
 
-    select file_name, count(*) as rejected
+    select
+        file_name,
+        count(*) as rejected
     from {{ ref('audit_rejected_ledger_lines') }}
     group by file_name
 

@@ -10,7 +10,9 @@ with files as (
 
 thresholds as (
 
-    select period, max(threshold_usd) as threshold_usd
+    select
+        period,
+        max(threshold_usd) as threshold_usd
     from {{ ref('stg_ledger') }}
     group by period
 
@@ -19,7 +21,9 @@ thresholds as (
 select
     files.period,
     cast(row_number() over (order by files.period) as integer) as seq,
-    cast(coalesce(thresholds.threshold_usd, {{ partner_commissions.payout_threshold_usd() }})
-        as decimal(18, 2)) as threshold_usd
+    cast(
+        coalesce(thresholds.threshold_usd, {{ partner_commissions.payout_threshold_usd() }})
+        as decimal(18, 2)
+    ) as threshold_usd
 from files
 left join thresholds on files.period = thresholds.period

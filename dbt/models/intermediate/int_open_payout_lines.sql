@@ -10,7 +10,10 @@
 
 with period as (
 
-    select period, period_end from {{ ref('int_payout_period') }}
+    select
+        period,
+        period_end
+    from {{ ref('int_payout_period') }}
 
 ),
 
@@ -23,7 +26,8 @@ current_values as (
         sum(cast(lines.commission_usd as decimal(18, 2))) as value_usd
     from {{ ref('int_commission_lines') }} as lines
     cross join period
-    where lines.payable_on <= period.period_end
+    where
+        lines.payable_on <= period.period_end
         and lines.commission_usd is not null
     group by lines.sale_id, cast(lines.tier as integer), lines.partner_id
 
@@ -53,9 +57,10 @@ differences as (
         paid.paid_usd
     from current_values
     full outer join paid
-        on current_values.sale_id = paid.sale_id
-        and current_values.tier = paid.tier
-        and current_values.partner_id = paid.partner_id
+        on
+            current_values.sale_id = paid.sale_id
+            and current_values.tier = paid.tier
+            and current_values.partner_id = paid.partner_id
 
 )
 
@@ -65,8 +70,10 @@ select
     differences.tier,
     differences.partner_id,
     cast(differences.value_usd - coalesce(differences.paid_usd, 0) as decimal(18, 2)) as delta_usd,
-    cast(case when differences.paid_usd is null then 'new' else 'adjustment' end
-        as {{ dbt.type_string() }}) as kind,
+    cast(
+        case when differences.paid_usd is null then 'new' else 'adjustment' end
+        as {{ dbt.type_string() }}
+    ) as kind,
     cast(differences.value_usd as decimal(18, 2)) as paid_total_usd
 from differences
 cross join period

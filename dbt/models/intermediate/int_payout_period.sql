@@ -23,14 +23,14 @@ chosen as (
         {%- if override %}
         {{ override }} as period
         {%- else %}
-        case
-            when last_closed.period is not null
-                then {{ partner_commissions.add_months('last_closed.period', 1) }}
-            else {{ partner_commissions.add_months(
+            case
+                when last_closed.period is not null
+                    then {{ partner_commissions.add_months('last_closed.period', 1) }}
+                else {{ partner_commissions.add_months(
                 partner_commissions.month_start(
                     'cast(' ~ partner_commissions.add_interval('day', '1', 'as_of.as_of_date') ~ ' as date)'
                 ), -1) }}
-        end as period
+            end as period
         {%- endif %}
     from last_closed
     cross join as_of

@@ -4,7 +4,10 @@
 
 with period as (
 
-    select period, threshold_usd from {{ ref('int_payout_period') }}
+    select
+        period,
+        threshold_usd
+    from {{ ref('int_payout_period') }}
 
 ),
 
@@ -16,7 +19,9 @@ last_closed as (
 
 carried as (
 
-    select payouts.partner_id, payouts.carried_out_usd
+    select
+        payouts.partner_id,
+        payouts.carried_out_usd
     from {{ ref('payouts') }} as payouts
     inner join last_closed on payouts.period = last_closed.period
     where payouts.carried_out_usd <> 0
@@ -54,16 +59,20 @@ final as (
         balances.carried_in_usd,
         balances.new_usd,
         balances.adjustment_usd,
-        cast(balances.carried_in_usd + balances.new_usd + balances.adjustment_usd
-            as decimal(18, 2)) as balance_usd,
+        cast(
+            balances.carried_in_usd + balances.new_usd + balances.adjustment_usd
+            as decimal(18, 2)
+        ) as balance_usd,
         cast(case
-            when balances.carried_in_usd + balances.new_usd + balances.adjustment_usd
+            when
+                balances.carried_in_usd + balances.new_usd + balances.adjustment_usd
                 >= period.threshold_usd
                 then balances.carried_in_usd + balances.new_usd + balances.adjustment_usd
             else 0
         end as decimal(18, 2)) as payout_usd,
         cast(case
-            when balances.carried_in_usd + balances.new_usd + balances.adjustment_usd
+            when
+                balances.carried_in_usd + balances.new_usd + balances.adjustment_usd
                 >= period.threshold_usd
                 then 0
             else balances.carried_in_usd + balances.new_usd + balances.adjustment_usd

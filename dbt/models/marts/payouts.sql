@@ -6,7 +6,11 @@
 
 with recursive closed as (
 
-    select period, seq, threshold_usd from {{ ref('int_closed_periods') }}
+    select
+        period,
+        seq,
+        threshold_usd
+    from {{ ref('int_closed_periods') }}
 
 ),
 
@@ -24,7 +28,9 @@ nets as (
 
 first_periods as (
 
-    select nets.partner_id, min(closed.seq) as first_seq
+    select
+        nets.partner_id,
+        min(closed.seq) as first_seq
     from nets
     inner join closed on nets.period = closed.period
     group by nets.partner_id
@@ -42,10 +48,11 @@ grid as (
         cast(coalesce(nets.adjustment_usd, 0) as decimal(18, 2)) as adjustment_usd,
         nets.partner_id is not null as has_lines
     from first_periods
-    inner join closed on closed.seq >= first_periods.first_seq
+    inner join closed on first_periods.first_seq <= closed.seq
     left join nets
-        on nets.partner_id = first_periods.partner_id
-        and nets.period = closed.period
+        on
+            first_periods.partner_id = nets.partner_id
+            and closed.period = nets.period
 
 ),
 
@@ -71,8 +78,9 @@ chain as (
         end as decimal(18, 2)) as carried_out_usd
     from grid
     inner join first_periods
-        on grid.partner_id = first_periods.partner_id
-        and grid.seq = first_periods.first_seq
+        on
+            grid.partner_id = first_periods.partner_id
+            and grid.seq = first_periods.first_seq
 
     union all
 
@@ -98,8 +106,9 @@ chain as (
         end as decimal(18, 2)) as carried_out_usd
     from chain
     inner join grid
-        on grid.partner_id = chain.partner_id
-        and grid.seq = chain.seq + 1
+        on
+            chain.partner_id = grid.partner_id
+            and grid.seq = chain.seq + 1
 
 )
 

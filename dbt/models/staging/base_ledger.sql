@@ -76,24 +76,25 @@ select
     raw_line,
     case
         when line_problem is not null then line_problem
-        
+
         {{ partner_commissions._rule_missing('period') }}
-        when period__type <> 'string' or period__value is null
+        when
+            period__type <> 'string' or period__value is null
             or not {{ partner_commissions.regex_matches('period__text', '^[0-9]{4}-[0-9]{2}$') }}
             then 'period must be a YYYY-MM string'
         when period__value <> file_period
             then 'period does not match the file name'
         {{- partner_commissions.rule_string('sale_id', required=true) }}
-        
+
         {{ partner_commissions._rule_missing('tier') }}
         when tier__type <> 'number' or tier__text not in ('1', '2')
             then 'tier must be 1 or 2'
         {{- partner_commissions.rule_string('partner_id', required=true) }}
         {%- for field in money_fields %}
-        
-        {{ partner_commissions._rule_missing(field) }}
-        when {{ field }}__type <> 'string' or {{ field }}__value is null
-            then '{{ field }} must be a decimal string with at most 2 decimal places'
+
+            {{ partner_commissions._rule_missing(field) }}
+            when {{ field }}__type <> 'string' or {{ field }}__value is null
+                then '{{ field }} must be a decimal string with at most 2 decimal places'
         {%- endfor %}
         when delta_usd__value = 0
             then 'delta_usd must not be 0'
