@@ -15,28 +15,41 @@ from ..progress import report
 from ..resources import DataDir
 
 RAW_LEDGER = dg.AssetKey(["raw", "ledger"])
+RAW_LEDGER_FILES = dg.AssetKey(["raw", "ledger_files"])
 
 
-@dg.asset(
-    key=RAW_LEDGER,
-    group_name="raw",
+@dg.multi_asset(
+    name="raw_ledger",
+    specs=[
+        dg.AssetSpec(
+            RAW_LEDGER,
+            group_name="raw",
+            kinds={"duckdb"},
+            description=(
+                "The payout ledger, verbatim: one row per line of ledger/YYYY-MM.jsonl (one "
+                "file per closed period, written by close-month), reloaded whole by every run."
+            ),
+        ),
+        dg.AssetSpec(
+            RAW_LEDGER_FILES,
+            group_name="raw",
+            kinds={"duckdb"},
+            description="One row per ledger file (closed period): line count and SHA-256.",
+        ),
+    ],
     pool=WAREHOUSE_POOL,
-    kinds={"duckdb"},
-    description=(
-        "The payout ledger, verbatim: one row per line of ledger/YYYY-MM.jsonl (one file per "
-        "closed period, written by close-month), reloaded whole by every run."
-    ),
 )
 def raw_ledger(
     context: dg.AssetExecutionContext,
     data_dir: DataDir,
     warehouse: DuckDBResource,
     engine: Engine,
-) -> dg.MaterializeResult:
+):
     if engine.is_spark:
         files, lines = load_ledger_on_spark(spark_dirs(data_dir.root).raw, data_dir.root)
     else:
         with warehouse.get_connection() as con:
             files, lines = load_ledger(con, data_dir.root)
     report(context, f"[load ledger] {files} closed period(s), {lines:,} payout lines")
-    return dg.MaterializeResult(metadata={"closed_periods": files, "payout_lines": lines})
+    yield dg.MaterializeResult(asset_key=RAW_LEDGER, metadata={"payout_lines": lines})
+    yield dg.MaterializeResult(asset_key=RAW_LEDGER_FILES, metadata={"closed_periods": files})
