@@ -1,4 +1,4 @@
-"""Command line: `python -m dagster_project run|generate|report ...`."""
+"""Command line: `python -m dagster_project run|close-month|report|generate ...`."""
 
 from __future__ import annotations
 
@@ -27,6 +27,12 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="warehouse engine (default: $PARTNER_ENGINE, else duckdb); spark needs .[spark]",
     )
+
+    close = sub.add_parser(
+        "close-month", help="process new logs, then close a period: ledger, payouts CSV, marts"
+    )
+    close.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    close.add_argument("month", help="the period to close, YYYY-MM")
 
     gen = sub.add_parser("generate", help="write deterministic sample logs")
     gen.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
@@ -62,6 +68,11 @@ def main(argv: list[str] | None = None) -> int:
             f" to {args.data_dir / 'raw'} in {summary['seconds']:.1f}s"
         )
         return 0
+
+    if args.command == "close-month":
+        from .close_month import run_close_month
+
+        return run_close_month(args.data_dir, args.month)
 
     if args.engine:
         from .engines import ENGINE_ENV

@@ -11,6 +11,7 @@ successful `load_logs` run); the run command runs both in turn (run_command.py).
 
 import dagster as dg
 
+from .assets.payout_close import PAYOUT_CLOSE
 from .assets.raw_feeds import raw_feed_assets
 from .partitions import DATA_DIR_TAG
 from .paths import data_dir_from_env
@@ -19,6 +20,7 @@ RAW_ASSETS = dg.AssetSelection.assets(*raw_feed_assets)
 # Every run, however launched (run command, schedule, sensor, UI), names its data directory:
 # two data directories may share one Dagster instance, and each only settles its own runs.
 JOB_TAGS = {DATA_DIR_TAG: str(data_dir_from_env())}
+CLOSE_ASSET = dg.AssetSelection.assets(PAYOUT_CLOSE)
 
 # Partitioned by log date like the raw assets (Dagster takes the partitions from them): a run
 # covers one log date (the schedule) or a range (the late-file sensor, the run command,
@@ -34,7 +36,17 @@ load_logs_job = dg.define_asset_job(
 # checks, and publishing marts.duckdb.
 transform_job = dg.define_asset_job(
     "transform",
-    selection=dg.AssetSelection.all() - RAW_ASSETS,
+    selection=dg.AssetSelection.all() - RAW_ASSETS - CLOSE_ASSET,
     tags=JOB_TAGS,
     description="dbt build (models, seeds, tests), the money checks, then publish marts.duckdb.",
+)
+
+# SPEC §6: the transform, then closing a period (config: ops.payouts__close.config.month),
+# then publishing. close_month.py; `python -m dagster_project close-month` runs it after
+# loading the new log files.
+close_month_job = dg.define_asset_job(
+    "close_month",
+    selection=dg.AssetSelection.all() - RAW_ASSETS,
+    tags=JOB_TAGS,
+    description="Close a period (config month: YYYY-MM): transform, write the ledger, publish.",
 )

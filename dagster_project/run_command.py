@@ -18,6 +18,7 @@ from contextlib import contextmanager, redirect_stdout
 from datetime import date, timedelta
 from pathlib import Path
 
+from .ledger_loading import ledger_needs_loading
 from .log_files import FEEDS, LogFileError, discover, log_dates
 from .partitions import (
     DATA_DIR_TAG,
@@ -28,6 +29,7 @@ from .partitions import (
     range_tags,
 )
 from .paths import DATA_DIR_ENV, REPO_ROOT, published_marts_path, warehouse_path
+from .payout_files import write_missing_payout_files
 from .pending_work import RawFileError, pending_log_dates, write_state_copy
 from .raw_loading import WarehouseBusy, read_load_state
 
@@ -199,13 +201,26 @@ def failed_checks(result, severity) -> list[str]:
     return failed
 
 
-def run_pipeline(data_dir: Path, *, full_refresh: bool = False) -> list[str]:
+def run_pipeline(
+    data_dir: Path,
+    *,
+    full_refresh: bool = False,
+    final_job: str = "transform",
+    final_run_config: dict | None = None,
+) -> list[str]:
     """Load the log dates of `data_dir` that are new, changed or pending, transform, check and
-    publish; return the summary's lines (summary.py). Every failure is a RunError (one line)."""
+    publish; return the summary's lines (summary.py). `final_job` replaces `transform`
+    (close-month runs `close_month`, which always runs, also with no new log file). Every
+    failure is a RunError (one line)."""
     import duckdb
 
     try:
-        return _run_pipeline(data_dir, full_refresh=full_refresh)
+        return _run_pipeline(
+            data_dir,
+            full_refresh=full_refresh,
+            final_job=final_job,
+            final_run_config=final_run_config,
+        )
     except (LogFileError, RawFileError, WarehouseBusy) as exc:
         raise RunError(str(exc)) from None
     except duckdb.Error as exc:
@@ -219,7 +234,9 @@ def one_line(text: str) -> str:
     return " ".join(part.strip() for part in str(text).splitlines() if part.strip())
 
 
-def _run_pipeline(data_dir: Path, *, full_refresh: bool) -> list[str]:
+def _run_pipeline(
+    data_dir: Path, *, full_refresh: bool, final_job: str, final_run_config: dict | None
+) -> list[str]:
     data_dir = data_dir.resolve()
     if not data_dir.is_dir():
         raise RunError(f"data directory {data_dir} does not exist")
@@ -258,13 +275,18 @@ def _run_pipeline(data_dir: Path, *, full_refresh: bool) -> list[str]:
             todo = pending_log_dates(files, state)
             if not todo and not published_marts_path(data_dir).exists():
                 todo = keys[-1:]  # nothing to load, but the marts were never published
-        if not todo:
+        ledger_changed = ledger_needs_loading(data_dir, warehouse_path(data_dir))
+        if not todo and not ledger_changed and final_job == "transform":
             _say(
                 "[run] nothing to do: every log file is unchanged since it was loaded and "
                 f"transformed, and {published_marts_path(data_dir).name} is current"
             )
+            write_missing_payout_files(data_dir, published_marts_path(data_dir))
             return summarize(data_dir, [])
-        _say(f"[run] {len(todo)} log date(s) new, changed or pending ({todo[0]} .. {todo[-1]})")
+        if todo:
+            _say(f"[run] {len(todo)} log date(s) new, changed or pending ({todo[0]} .. {todo[-1]})")
+        if ledger_changed:
+            _say("[run] the payout ledger changed since it was loaded")
         if prepare_dbt_manifest():
             _say("[run] dbt project changed: manifest parsed again")
 
@@ -276,13 +298,13 @@ def _run_pipeline(data_dir: Path, *, full_refresh: bool) -> list[str]:
         instance = dg.DagsterInstance.get()
         settle_in_progress_runs(instance, data_dir)
         logging_config: dict = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
-        transform_config = dict(logging_config)
+        transform_config = {**logging_config, **(final_run_config or {})}
         load_config = dict(logging_config)
         if full_refresh:
             transform_config["ops"] = {"dbt_models": {"config": {"full_refresh": True}}}
             load_config["ops"] = {f"raw__{feed}": {"config": {"force": True}} for feed in FEEDS}
         load_job = defs.resolve_job_def("load_logs")
-        transform_job = defs.resolve_job_def("transform")
+        transform_job = defs.resolve_job_def(final_job)
         # One load run per stretch of consecutive dates. Dates in a stretch without a new or
         # changed file cost a file-system check each: the loaders skip unchanged files.
         segments = contiguous_segments(todo)
@@ -304,8 +326,12 @@ def _run_pipeline(data_dir: Path, *, full_refresh: bool) -> list[str]:
                 raise_if_failed(result, data_dir)
                 load_run_ids.append(result.run_id)
             _say(f"[run] transforming, checking, publishing; dbt log: {log_path}")
+            # Nothing new to transform (close-month on current data): only the job's assets
+            # that are not the transform's, and publishing.
+            current = not todo and not ledger_changed and final_job != "transform"
             result = transform_job.execute_in_process(
                 instance=instance,
+                asset_selection=final_job_only_assets(defs, final_job) if current else None,
                 tags={SOURCE_TAG: RUN_COMMAND_SOURCE},
                 raise_on_error=False,
                 run_config=transform_config,
@@ -319,6 +345,15 @@ def _run_pipeline(data_dir: Path, *, full_refresh: bool) -> list[str]:
             f"load run id{'s' if len(load_run_ids) > 1 else ''} {', '.join(load_run_ids)})"
         )
     return summarize(data_dir, warned)
+
+
+def final_job_only_assets(defs, final_job: str) -> list:
+    """The assets of `final_job` that `transform` does not have, and publishing."""
+    from .assets.published_marts import published_marts
+
+    transform = set(defs.resolve_job_def("transform").asset_layer.selected_asset_keys)
+    own = set(defs.resolve_job_def(final_job).asset_layer.selected_asset_keys) - transform
+    return sorted(own | set(published_marts.keys))
 
 
 def raise_if_failed(result, data_dir: Path) -> None:

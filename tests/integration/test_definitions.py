@@ -58,9 +58,15 @@ def test_asset_graph_from_raw_through_staging_to_published(defs):
     commissions = dg.AssetKey(["marts", "fct_commissions"])
     assert dg.AssetKey(["raw", "sales"]) in graph.upstream_key_iterator(commissions)
     published = graph.get(dg.AssetKey(["published", "marts_duckdb"]))
+    payout_marts = ("payout_lines", "payouts", "payout_preview")
     assert published.parent_keys == {dg.AssetKey(["marts", m]) for m in MARTS} | {
-        dg.AssetKey(["audit", "line_reconciliation"])
+        dg.AssetKey(["audit", "line_reconciliation"]),
+        dg.AssetKey(["payouts", "close"]),
+        *(dg.AssetKey(["marts", m]) for m in payout_marts),
     }
+    ledger = graph.get(dg.AssetKey(["staging", "base_ledger"]))
+    assert ledger.parent_keys == {dg.AssetKey(["raw", "ledger"])}
+    assert graph.get(dg.AssetKey(["raw", "ledger"])).partitions_def is None
 
 
 def test_money_checks_block_and_freshness_warns(defs):
@@ -121,13 +127,15 @@ def test_load_logs_is_the_partitioned_raw_loads_and_transform_the_rest(defs):
     assert transform.partitions_def is None  # dbt's tests: planned once, not once per date
     keys = {k.to_user_string() for k in transform.asset_layer.executable_asset_keys}
     assert {"marts/fct_commissions", "published/marts_duckdb", "audit/line_reconciliation"} <= keys
-    assert not any(k.startswith("raw/") for k in keys)
+    # the ledger (unpartitioned) is loaded by every transform; closing is close_month's own
+    assert {k for k in keys if k.startswith("raw/")} == {"raw/ledger", "raw/ledger_files"}
+    assert "payouts/close" not in keys
     all_keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
     # raw/file_loads: the loaders' bookkeeping, a dbt source (the as-of date), not executable
     assert (
         keys
         | {f"raw/{f}" for f in ("clicks", "signups", "sales", "partner_status", "fx_rates")}
-        | {"raw/file_loads"}
+        | {"raw/file_loads", "payouts/close"}
         == all_keys
     )
     checks = {
@@ -188,3 +196,14 @@ def test_every_warehouse_writer_is_in_the_one_pool_limited_to_one(defs):
 def test_the_definitions_hold_both_jobs_and_both_sensors(defs):
     assert {j.name for j in defs.get_repository_def().get_all_jobs()} >= {"load_logs", "transform"}
     assert {s.name for s in defs.sensors or []} == {"late_files", "transform_after_load"}
+
+
+def test_close_month_is_the_transform_plus_the_close_in_the_warehouse_pool(defs):
+    transform = defs.resolve_job_def("transform")
+    close = defs.resolve_job_def("close_month")
+    keys = {k.to_user_string() for k in close.asset_layer.executable_asset_keys}
+    transform_keys = {k.to_user_string() for k in transform.asset_layer.executable_asset_keys}
+    assert keys == transform_keys | {"payouts/close"}
+    node = defs.resolve_assets_def(["payouts", "close"]).node_def
+    assert node.pool == "warehouse"
+    assert node.config_schema.as_field().config_type.fields["month"] is not None

@@ -45,6 +45,19 @@ MARTS = [
     "partner_funnel_monthly",
     "data_quality_by_log_date",
     "run_info",
+    "payout_lines",
+    "payouts",
+    "payout_preview",
+]
+# A closed period for the golden scenario (SPEC §6), so the ledger loads and the payout marts
+# are built on both engines: P3 is paid 20.00 + 60.00 >= 50.00; P2 and P1 carry. S999 has no
+# commission line, so the next open period (the preview) takes its 60.00 back (adjustment).
+LEDGER_2026_02 = [
+    ("S1", 1, "P3", "20.00"),
+    ("S1", 2, "P2", "5.00"),
+    ("S2", 1, "P2", "2.53"),
+    ("S2", 2, "P1", "0.51"),
+    ("S999", 1, "P3", "60.00"),
 ]
 # Differs between any two publishes by design: the instant of publishing.
 PUBLISH_INSTANT = {"run_info": {"published_at"}}
@@ -139,6 +152,18 @@ def _prepare(source: Path) -> None:
                 fh.write(data)
         else:
             shutil.copyfile(path, target)
+    ledger = source / "ledger" / "2026-02.jsonl"
+    ledger.parent.mkdir(parents=True)
+    ledger.write_text(
+        "".join(
+            json.dumps({
+                "period": "2026-02", "sale_id": sale_id, "tier": tier, "partner_id": partner_id,
+                "delta_usd": delta, "kind": "new", "paid_total_usd": delta,
+                "threshold_usd": "50.00", "closed_at": "2026-03-10T12:00:00Z",
+            }) + "\n"
+            for sale_id, tier, partner_id, delta in LEDGER_2026_02
+        )
+    )  # fmt: skip
     edge = source / "raw" / "sales" / "2026-11-01.jsonl"
     assert not edge.exists() and not edge.with_suffix(".jsonl.gz").exists()
     edge.write_text("\n".join(EDGE_SALES) + "\n")
@@ -166,6 +191,7 @@ def runs(tmp_path_factory) -> tuple[Path, Path]:
     for engine in ENGINES:
         data_dir = tmp / engine
         shutil.copytree(tmp / "source" / "raw", data_dir / "raw")
+        shutil.copytree(tmp / "source" / "ledger", data_dir / "ledger")
         started[engine] = _start(data_dir, engine)
         _wait_for_manifest(started[engine], tmp / f"{engine}.out")
     try:
@@ -186,6 +212,24 @@ def test_both_datasets_are_in_the_marts(runs):
         ids = {r[0] for r in con.execute("SELECT partner_id FROM fct_commissions").fetchall()}
     assert {"P1", "P2", "P3"} <= ids
     assert any(i.startswith("P0") for i in ids)
+
+
+def test_closed_period_is_in_the_payout_marts(runs):
+    """The hand-written ledger's period, as both engines publish it."""
+    for data_dir in runs:
+        with duckdb.connect(str(data_dir / "marts.duckdb"), read_only=True) as con:
+            paid = con.execute(
+                "SELECT partner_id, payout_usd, carried_out_usd FROM payouts ORDER BY 1"
+            ).fetchall()
+            assert paid == [
+                ("P1", Decimal("0.00"), Decimal("0.51")),
+                ("P2", Decimal("0.00"), Decimal("7.53")),
+                ("P3", Decimal("80.00"), Decimal("0.00")),
+            ]
+            back = con.execute(
+                "SELECT adjustment_usd FROM payout_preview WHERE partner_id = 'P3'"
+            ).fetchone()
+            assert back[0] <= Decimal("-60.00")
 
 
 def _normalise(value):

@@ -69,5 +69,19 @@
             {%- endset -%}
             {%- do run_query(create_table) -%}
         {%- endif -%}
+        {#- The payout ledger (dagster_project/ledger_loading.py): two plain parquet tables,
+            each directory rewritten whole by every run. -#}
+        {%- for table, columns in [
+            ('ledger', 'period date, file_name string, line_number bigint, raw_line string, is_valid_utf8 boolean'),
+            ('ledger_files', 'period date, file_name string, line_count bigint, sha256 string'),
+        ] -%}
+            {%- set create -%}
+                create table if not exists raw.{{ table }} ({{ columns }})
+                using parquet
+                location {{ partner_commissions.sql_literal(location ~ '/' ~ table) }}
+            {%- endset -%}
+            {%- do run_query(create) -%}
+            {%- do run_query('refresh table raw.' ~ table) -%}
+        {%- endfor -%}
     {%- endif -%}
 {%- endmacro %}

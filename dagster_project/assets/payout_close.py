@@ -1,0 +1,68 @@
+"""`payouts/close`: closes a period (close_month.py), in the `close_month` job only.
+
+Between dbt and publishing: it reads the payout lines dbt computed, writes the ledger file
+and rebuilds the models downstream of the ledger, then `published/marts_duckdb` publishes
+and writes the period's payouts CSV.
+"""
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from ..close_month import CloseRefused, close_period
+from ..dbt_vars import dbt_run_environment
+from ..duckdb_settings import dbt_environment
+from ..engines import Engine
+from ..ledger import LedgerError, parse_month
+from ..partitions import WAREHOUSE_POOL
+from ..paths import warehouse_path
+from ..progress import report
+from ..resources import DataDir
+from .dbt_models import dbt_models
+
+PAYOUT_CLOSE = dg.AssetKey(["payouts", "close"])
+
+
+class CloseMonthConfig(dg.Config):
+    month: str  # YYYY-MM, the period to close
+
+
+@dg.asset(
+    key=PAYOUT_CLOSE,
+    group_name="payouts",
+    deps=[key for key in dbt_models.keys if key.path[0] == "marts"],
+    pool=WAREHOUSE_POOL,
+    kinds={"duckdb"},
+    description=(
+        "Closes a period: writes ledger/YYYY-MM.jsonl (its payout lines, atomically, once) and "
+        "rebuilds the payout models. Refused when the month is closed, out of order or not over."
+    ),
+)
+def payout_close(
+    context: dg.AssetExecutionContext,
+    config: CloseMonthConfig,
+    data_dir: DataDir,
+    warehouse: DuckDBResource,
+    engine: Engine,
+) -> dg.MaterializeResult:
+    if engine.is_spark:
+        raise CloseRefused("close-month runs on the DuckDB engine only")
+    try:
+        month = parse_month(config.month)
+    except LedgerError as exc:
+        raise CloseRefused(str(exc)) from None
+    dbt_env = {
+        "WAREHOUSE_PATH": str(warehouse_path(data_dir.root)),
+        **dbt_environment(data_dir.root),
+        # only the models downstream of the ledger are built: no log date to reprocess
+        **dbt_run_environment({"log_dates": [], "rebuild_deduplication": False}),
+    }
+    result = close_period(
+        data_dir.root, month, warehouse.get_connection, dbt_env, lambda m: report(context, m)
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "period": config.month,
+            "payout_lines": result.lines,
+            "ledger_file": str(result.ledger_file),
+        }
+    )

@@ -1,0 +1,164 @@
+"""Verbatim loading of the payout ledger (`<data dir>/ledger/YYYY-MM.jsonl`) like a feed.
+
+Every run reloads all ledger files (they are small and few): `raw.ledger` gets one row per
+non-empty line (period from the file name, file name, 1-based line number, text, UTF-8
+validity) and `raw.ledger_files` one row per file (period, file name, line count, SHA-256),
+so a closed period without any payout line is still a closed period. dbt validates the
+lines (staging/base_ledger.sql). On Spark the same rows are written as parquet under
+`<spark raw dir>/ledger` and `<spark raw dir>/ledger_files` (dbt registers them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from .ledger import ledger_files
+from .raw_loading import RAW_COLUMNS, read_lines
+
+LEDGER_COLUMNS = RAW_COLUMNS.replace("log_date DATE NOT NULL", "period DATE NOT NULL")
+LEDGER_FILES_COLUMNS = (
+    "period DATE NOT NULL, file_name VARCHAR NOT NULL, line_count BIGINT NOT NULL,"
+    " sha256 VARCHAR NOT NULL"
+)
+
+
+@dataclass(frozen=True)
+class LedgerFile:
+    period: date
+    file_name: str
+    text: str
+    invalid_lines: list[int]
+    sha256: str
+
+    def rows(self) -> list[tuple[int, str, bool]]:
+        """(line_number, raw_line, is_valid_utf8) of each non-empty line (trailing CR cut)."""
+        bad = set(self.invalid_lines)
+        out = []
+        for number, line in enumerate(self.text.split("\n"), start=1):
+            line = line.removesuffix("\r")
+            if line:
+                out.append((number, line, number not in bad))
+        return out
+
+
+def read_ledger(data_dir: Path) -> list[LedgerFile]:
+    files = []
+    for period, path in ledger_files(data_dir).items():
+        text, invalid = read_lines(path)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        files.append(LedgerFile(period, path.name, text, invalid, digest))
+    return files
+
+
+def ledger_fingerprint(data_dir: Path) -> list[tuple[str, str]]:
+    """(file name, SHA-256) of every ledger file, sorted."""
+    return [(f.file_name, f.sha256) for f in read_ledger(data_dir)]
+
+
+def loaded_ledger_fingerprint(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]] | None:
+    """What raw.ledger_files holds, or None when the table does not exist yet."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables"
+        " where table_schema = 'raw' and table_name = 'ledger_files'"
+    ).fetchone()[0]
+    if not exists:
+        return None
+    rows = con.execute("select file_name, sha256 from raw.ledger_files order by 1").fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def ensure_ledger_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    con.execute(f"CREATE TABLE IF NOT EXISTS raw.ledger ({LEDGER_COLUMNS})")
+    con.execute(f"CREATE TABLE IF NOT EXISTS raw.ledger_files ({LEDGER_FILES_COLUMNS})")
+
+
+def load_ledger(con: duckdb.DuckDBPyConnection, data_dir: Path) -> tuple[int, int]:
+    """Replace raw.ledger and raw.ledger_files with every ledger file's lines, in one
+    transaction. Returns (files, lines)."""
+    files = read_ledger(data_dir)
+    ensure_ledger_schema(con)
+    lines = 0
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM raw.ledger")
+        con.execute("DELETE FROM raw.ledger_files")
+        for f in files:
+            rows = f.rows()
+            lines += len(rows)
+            if rows:
+                con.execute(
+                    "INSERT INTO raw.ledger SELECT ?::DATE, ?, unnest(?::BIGINT[]),"
+                    " unnest(?::VARCHAR[]), unnest(?::BOOLEAN[])",
+                    [f.period, f.file_name, *(list(col) for col in zip(*rows, strict=True))],
+                )
+            con.execute(
+                "INSERT INTO raw.ledger_files VALUES (?, ?, ?, ?)",
+                [f.period, f.file_name, len(rows), f.sha256],
+            )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return len(files), lines
+
+
+def load_ledger_on_spark(raw_location: str, data_dir: Path) -> tuple[int, int]:
+    """The same rows as parquet under `<raw location>/ledger` and `/ledger_files`, each
+    directory replaced as a whole (an empty ledger writes empty tables)."""
+    from pyspark.sql.types import (
+        BooleanType,
+        DateType,
+        LongType,
+        StringType,
+        StructField,
+        StructType,
+    )
+
+    from .spark_loading import spark_session
+
+    files = read_ledger(data_dir)
+    line_rows = [(f.period, f.file_name, *row) for f in files for row in f.rows()]
+    file_rows = [(f.period, f.file_name, len(f.rows()), f.sha256) for f in files]
+    spark = spark_session()
+    lines_schema = StructType(
+        [
+            StructField("period", DateType(), False),
+            StructField("file_name", StringType(), False),
+            StructField("line_number", LongType(), False),
+            StructField("raw_line", StringType(), False),
+            StructField("is_valid_utf8", BooleanType(), False),
+        ]
+    )
+    files_schema = StructType(
+        [
+            StructField("period", DateType(), False),
+            StructField("file_name", StringType(), False),
+            StructField("line_count", LongType(), False),
+            StructField("sha256", StringType(), False),
+        ]
+    )
+    base = raw_location.rstrip("/")
+    for rows, schema, name in (
+        (line_rows, lines_schema, "ledger"),
+        (file_rows, files_schema, "ledger_files"),
+    ):
+        frame = spark.createDataFrame(rows, schema).coalesce(1)
+        frame.write.mode("overwrite").parquet(f"{base}/{name}")
+    return len(files), len(line_rows)
+
+
+def ledger_needs_loading(data_dir: Path, warehouse: Path) -> bool:
+    """True when the ledger files differ from what `raw.ledger_files` holds (a close since the
+    last run, or a warehouse without the ledger): the run must load it and transform."""
+    current = ledger_fingerprint(data_dir)
+    if not warehouse.exists():
+        return bool(current)
+    with duckdb.connect(str(warehouse)) as con:
+        loaded = loaded_ledger_fingerprint(con)
+    return current != (loaded or [])
