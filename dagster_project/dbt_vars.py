@@ -27,7 +27,7 @@ def dbt_vars_arg(vars_: dict[str, object]) -> list[str]:
 def dbt_vars_for_run(log_dates: list[str], seen_before: list[str] | None) -> dict[str, object]:
     """The vars of a pipeline run's `dbt build`: the log dates to (re)process, and whether the
     deduplicated models must be rebuilt (some of those dates were transformed before: a
-    reload) or may re-rank only the new dates' events (dbt/macros/parsing/dedup.sql)."""
+    reload) or may re-rank only the new dates' events (dbt/macros/incremental/deduplication.sql)."""
     return {
         **dbt_vars_for_log_dates(log_dates),
         "rebuild_deduplication": bool(seen_before),

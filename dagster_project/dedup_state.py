@@ -1,5 +1,5 @@
 """Which of a run's log dates the deduplicated models have seen before (dbt var
-`rebuild_deduplication`, dbt/macros/parsing/dedup.sql).
+`rebuild_deduplication`, dbt/macros/incremental/deduplication.sql).
 
 A log date seen before is being reloaded (its file changed or vanished): that can promote a
 redelivery to first delivery, so deduplication is rebuilt from every delivery. Dates never

@@ -7,7 +7,7 @@ CR removed) and whether its bytes were valid UTF-8 (invalid bytes replaced by U+
 Each feed is written under `<raw dir>/<feed>/log_date=YYYY-MM-DD/` with Spark's dynamic
 partition overwrite, so (re)loading a log date replaces that partition as a whole and leaves
 the others alone; a log date whose file is gone (or has no line) has its directory removed.
-dbt's on-run-start hook (dbt/macros/raw_tables.sql) registers `raw.<feed>` over these
+dbt's on-run-start hook (dbt/macros/cross_db/raw_tables.sql) registers `raw.<feed>` over these
 directories. The loader uses Spark without a metastore (in-memory catalog): a local Derby
 metastore can be open in one process only, and dbt's `session` target opens it next.
 

@@ -7,7 +7,7 @@
 -- currency (its rate would not apply). Orphans earn as soon as their charge arrives, since
 -- every run recomputes from all data. No FX rate → amount_usd NULL (no commission), and
 -- held_reason says why; so does a USD value too large for DECIMAL(18, 2) (rejected, never a
--- failed run). to_usd (macros/rules/money.sql) is exact for every DECIMAL(38, 28) rate.
+-- failed run). to_usd (macros/business_rules/money.sql) is exact for every DECIMAL(38, 28) rate.
 
 with sales as (
 
