@@ -18,9 +18,12 @@ from pathlib import Path
 import duckdb
 
 from .ledger import ledger_files
-from .raw_loading import RAW_COLUMNS, read_lines
+from .raw_loading import line_batches
 
-LEDGER_COLUMNS = RAW_COLUMNS.replace("log_date DATE NOT NULL", "period DATE NOT NULL")
+LEDGER_COLUMNS = (
+    "period DATE NOT NULL, file_name VARCHAR NOT NULL, line_number BIGINT NOT NULL,"
+    " raw_line VARCHAR NOT NULL, is_valid_utf8 BOOLEAN NOT NULL"
+)
 LEDGER_FILES_COLUMNS = (
     "period DATE NOT NULL, file_name VARCHAR NOT NULL, line_count BIGINT NOT NULL,"
     " sha256 VARCHAR NOT NULL"
@@ -44,6 +47,18 @@ class LedgerFile:
             if line:
                 out.append((number, line, number not in bad))
         return out
+
+
+def read_lines(path: Path) -> tuple[str, list[int]]:
+    """The file's text and the 1-based numbers of its lines that are not valid UTF-8, read by
+    the raw loader's reader (raw_loading.line_batches)."""
+    texts: list[str] = []
+    invalid: list[int] = []
+    with open(path, "rb") as fh:
+        for batch in line_batches(fh):
+            texts.append(batch.text)
+            invalid += [batch.first_line + position - 1 for position in batch.invalid]
+    return "\n".join(texts), invalid
 
 
 def read_ledger(data_dir: Path) -> list[LedgerFile]:

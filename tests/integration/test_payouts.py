@@ -45,7 +45,14 @@ import duckdb
 import pytest
 
 from tests.conftest import run_cli
-from tests.test_golden_scenario import click, customer, partner, sale, status, write_feed
+from tests.integration.test_golden_scenario import (
+    click,
+    customer,
+    partner,
+    sale,
+    status,
+    write_feed,
+)
 
 D = Decimal
 
