@@ -105,11 +105,11 @@ def warehouse_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
 
 def run_dbt_build(select: list[str], env: dict[str, str]) -> None:
     """`dbt build --select ...` in the project's target directory; RuntimeError on failure."""
-    from .resources import dbt_project, venv_dbt_executable
+    from .resources import dbt_project, run_dbt_executable
 
     project_dir = Path(dbt_project.project_dir)
     command = [
-        venv_dbt_executable(),
+        run_dbt_executable(),  # dies with this process (a kill -9 of the close takes it along)
         "build",
         "--select",
         *select,
