@@ -26,8 +26,9 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.duckdb_settings import MEMORY_LIMIT_ENV, TEMP_DIR_ENV
-from dagster_project.paths import REPO_ROOT
+from dagster_project.core.duckdb_settings import MEMORY_LIMIT_ENV, TEMP_DIR_ENV
+from dagster_project.core.feeds import FEEDS
+from dagster_project.core.paths import REPO_ROOT
 
 from . import report
 from .measure import run_measured
@@ -123,14 +124,13 @@ def stage_rows(data_dir: Path, new_dates: list[str]) -> dict[str, int]:
             " WHERE list_contains($dates::DATE[], log_date)",
             dates,
         ).fetchone()[0]
-        feeds = ("clicks", "signups", "sales", "partner_status", "fx_rates")
         staging = sum(  # model names from the fixed list above
             con.execute(
                 f"SELECT count(*) FROM staging.base_{feed}"
                 " WHERE list_contains($dates::DATE[], log_date)",
                 dates,
             ).fetchone()[0]
-            for feed in feeds
+            for feed in FEEDS
         )
         marts = table_rows(con, "marts")
     with duckdb.connect(str(data_dir / "marts.duckdb"), read_only=True) as con:

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dagster_project.log_files import discover
+from dagster_project.core.log_files import discover
 
 BENCH_DIR = Path(__file__).resolve().parent
 DATA_DIR = BENCH_DIR / "data"  # git-ignored

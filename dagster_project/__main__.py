@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from .paths import DEFAULT_DATA_DIR
+from dagster_project.core.paths import DEFAULT_DATA_DIR
 
 
 def main(argv: list[str] | None = None) -> int:

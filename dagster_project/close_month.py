@@ -76,7 +76,7 @@ def refusal(data_dir: Path, month: date, as_of: date | None) -> str | None:
 
 def as_of_from_files(data_dir: Path) -> date | None:
     """SPEC §3's as-of date from the file names: the latest log date with a delivered file."""
-    from .log_files import discover
+    from dagster_project.core.log_files import discover
 
     files = discover(data_dir)
     return max((f.log_date for f in files), default=None)
@@ -209,8 +209,9 @@ def run_close_month(data_dir: Path, month_arg: str) -> int:
     import sys
     import time
 
-    from .log_files import LogFileError
-    from .paths import published_marts_path
+    from dagster_project.core.log_files import LogFileError
+    from dagster_project.core.paths import published_marts_path
+
     from .run_command import RunError, run_pipeline, warehouse_lock
 
     def refuse(reason: str) -> int:

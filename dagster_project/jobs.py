@@ -11,10 +11,11 @@ successful `load_logs` run); the run command runs both in turn (run_command.py).
 
 import dagster as dg
 
+from dagster_project.core.paths import data_dir_from_env
+
 from .assets.payout_close import PAYOUT_CLOSE
 from .assets.raw_feeds import raw_feed_assets
-from .partitions import DATA_DIR_TAG
-from .paths import data_dir_from_env
+from .core.tags import DATA_DIR_TAG
 
 RAW_ASSETS = dg.AssetSelection.assets(*raw_feed_assets)
 # Every run, however launched (run command, schedule, sensor, UI), names its data directory:

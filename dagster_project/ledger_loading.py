@@ -10,15 +10,15 @@ lines (staging/base_ledger.sql). On Spark the same rows are written as parquet u
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
+from .core.fingerprints import content_sha256
+from .core.log_lines import read_lines
 from .ledger import ledger_files
-from .raw_loading import line_batches
 
 LEDGER_COLUMNS = (
     "period DATE NOT NULL, file_name VARCHAR NOT NULL, line_number BIGINT NOT NULL,"
@@ -49,24 +49,11 @@ class LedgerFile:
         return out
 
 
-def read_lines(path: Path) -> tuple[str, list[int]]:
-    """The file's text and the 1-based numbers of its lines that are not valid UTF-8, read by
-    the raw loader's reader (raw_loading.line_batches)."""
-    texts: list[str] = []
-    invalid: list[int] = []
-    with open(path, "rb") as fh:
-        for batch in line_batches(fh):
-            texts.append(batch.text)
-            invalid += [batch.first_line + position - 1 for position in batch.invalid]
-    return "\n".join(texts), invalid
-
-
 def read_ledger(data_dir: Path) -> list[LedgerFile]:
     files = []
     for period, path in ledger_files(data_dir).items():
         text, invalid = read_lines(path)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        files.append(LedgerFile(period, path.name, text, invalid, digest))
+        files.append(LedgerFile(period, path.name, text, invalid, content_sha256(path)))
     return files
 
 

@@ -5,8 +5,6 @@ data directory's files when the definitions load, else FALLBACK_FIRST_LOG_DATE (
 yet). A file that later arrives for an older date has no partition until the definitions are
 loaded again (the run command loads them on every run; the UI: reload the code location).
 Today's partition exists too (`end_offset=1`), so a file for the current day can be loaded.
-
-The run tags every entry point writes are defined here once.
 """
 
 import os
@@ -16,18 +14,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from .paths import data_dir_from_env, raw_dir
+from dagster_project.core.paths import data_dir_from_env, raw_dir
 
 FIRST_LOG_DATE_ENV = "PARTNER_FIRST_LOG_DATE"
 FALLBACK_FIRST_LOG_DATE = "2020-01-01"
-
-# Run tags: Dagster's own for a range of partitions, and the data directory a run works on
-# (two data directories may share one Dagster instance).
-RANGE_START_TAG = "dagster/asset_partition_range_start"
-RANGE_END_TAG = "dagster/asset_partition_range_end"
-DATA_DIR_TAG = "partner/data_dir"
-SOURCE_TAG = "source"
-RUN_COMMAND_SOURCE = "run_command"  # the source tag of the run command's runs
 
 _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})\.jsonl(\.gz)?$")
 
@@ -68,7 +58,3 @@ def out_of_range_log_dates(keys: list[str], today: date | None = None) -> list[s
     today = today or datetime.now(UTC).date()
     first = date.fromisoformat(FIRST_LOG_DATE)
     return [k for k in keys if not first <= date.fromisoformat(k) <= today]
-
-
-def range_tags(first: str, last: str) -> dict[str, str]:
-    return {RANGE_START_TAG: first, RANGE_END_TAG: last}

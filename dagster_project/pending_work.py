@@ -1,10 +1,8 @@
 """Pending work, the one notion every entry point decides from: the log files on disk against
 what the warehouse loaded and transformed.
 
-A file is identified by its content: a streamed BLAKE2b hash of its bytes (as stored, so a
-`.gz` is hashed compressed). Hashing is skipped for a file whose (size, mtime, ctime, inode)
-is the one recorded when it was last hashed: ctime cannot be set by a user, so a rewrite with
-the same size and mtime still changes it and is hashed again.
+A file is identified by its content (core/fingerprints.py: a hash of its bytes, skipped while
+its stat is the one recorded when it was last hashed).
 
 The truth is `raw._file_loads` in the warehouse (raw_loading.py). DuckDB lets no other process
 open the warehouse while a run writes it, so every successful load or transform also writes a
@@ -16,74 +14,16 @@ loader, deciding from the truth, then skips the unchanged files.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .log_files import LogFile
+from .core.fingerprints import FileVersion, current_version
+from .core.log_files import LogFile
 
 STATE_COPY_NAME = ".load_state.json"
-_CHUNK = 1 << 20
-
-
-class RawFileError(RuntimeError):
-    """A log file that cannot be read whole; the message names it."""
-
-
-@dataclass(frozen=True)
-class FileVersion:
-    """One file as hashed: its name, content hash and the stat fields the hash is valid for."""
-
-    file_name: str
-    content_hash: str
-    size: int
-    mtime_ns: int
-    ctime_ns: int
-    inode: int
-
-    @property
-    def identity(self) -> tuple[str, str]:
-        """What decides "changed": the name (plain or .gz) and the content."""
-        return (self.file_name, self.content_hash)
-
-
-def stat_key(path: Path) -> tuple[int, int, int, int]:
-    """(size, mtime_ns, ctime_ns, inode) of a file; RawFileError naming it if it cannot be
-    read."""
-    try:
-        st = path.stat()
-    except OSError as exc:
-        raise RawFileError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-
-
-def new_hasher():
-    return hashlib.blake2b(digest_size=16)
-
-
-def hash_file(path: Path) -> FileVersion:
-    """The file's version: stat taken before reading (a write during hashing changes the stat,
-    so the next look hashes again), then the content hash."""
-    size, mtime, ctime, inode = stat_key(path)
-    hasher = new_hasher()
-    try:
-        with open(path, "rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                hasher.update(chunk)
-    except OSError as exc:
-        raise RawFileError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return FileVersion(path.name, hasher.hexdigest(), size, mtime, ctime, inode)
-
-
-def current_version(path: Path, known: FileVersion | None) -> FileVersion:
-    """The file's version, reusing `known`'s hash when name and stat did not change."""
-    stat = (known.size, known.mtime_ns, known.ctime_ns, known.inode) if known else None
-    if known is not None and known.file_name == path.name and stat_key(path) == stat:
-        return known
-    return hash_file(path)
 
 
 # (feed, log date) -> version

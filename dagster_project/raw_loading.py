@@ -1,17 +1,14 @@
 """Verbatim loading of one log file into `raw.<feed>` (the E and L of ELT).
 
 Each non-empty physical line becomes one row: log date, file name, 1-based line number, the
-text, whether its bytes were valid UTF-8 (invalid bytes are replaced by U+FFFD, the line is
-kept and flagged) and whether it was cut: a line over MAX_LINE_BYTES keeps its first
-MAX_LINE_BYTES (staging rejects it `line too long` without parsing it). Parsing and validation
-happen in dbt.
+text, whether its bytes were valid UTF-8 and whether it was cut (core/log_lines.py reads the
+file as a stream of line batches). Parsing and validation happen in dbt.
 
-The file is read as a stream (line_batches): memory stays bounded whatever the file's size or
-its longest line. A file that cannot be read whole (corrupt, truncated or empty gzip, no
+A file that cannot be read whole (corrupt, truncated or empty gzip, no
 permission) raises RawFileError naming it, and nothing of it is loaded: the old rows are
 deleted and the new ones inserted in one transaction, committed only after the last byte.
 
-`raw._file_loads` records per feed and log date the file's version (pending_work.FileVersion:
+`raw._file_loads` records per feed and log date the file's version (core.fingerprints.FileVersion:
 content hash and the stat it was hashed at), its row count and whether dbt has transformed the
 log date since (`transformed`). A transform claims the loads it builds (`claim_loads`); publish
 marks exactly those transformed (`mark_claimed_transformed`), so a load landing in between
@@ -20,34 +17,20 @@ stays pending.
 
 from __future__ import annotations
 
-import codecs
-import gzip
 import time
-import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
-from .log_files import FEEDS
-from .pending_work import (
-    EMPTY_STATE,
-    FileVersion,
-    LoadState,
-    RawFileError,
-    current_version,
-    new_hasher,
-    stat_key,
-    state_from_rows,
-)
+from .core.feeds import FEEDS
+from .core.fingerprints import FileVersion, current_version
+from .core.log_files import RawFileError
+from .core.log_lines import LineBatch, read_log_file
+from .pending_work import EMPTY_STATE, LoadState, state_from_rows
 
 __all__ = ["RawFileError", "LoadResult", "load_partition", "ensure_raw_schema"]
-
-MAX_LINE_BYTES = 1_048_576  # SPEC §2: a longer line is rejected, its first 1 MiB kept
-_CHUNK = 4 << 20  # bytes read at a time
-_BATCH = 16 << 20  # bytes of text handed to DuckDB at a time
 
 RAW_COLUMNS = (
     "log_date DATE NOT NULL, file_name VARCHAR NOT NULL, line_number BIGINT NOT NULL, "
@@ -86,94 +69,6 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         " run_id VARCHAR NOT NULL, feed VARCHAR NOT NULL, log_date DATE NOT NULL,"
         " content_hash VARCHAR)"
     )
-
-
-# --- reading a file as a stream of line batches -------------------------------------------
-
-
-@dataclass
-class LineBatch:
-    first_line: int  # the physical line number of the batch's first line
-    text: str  # the batch's lines joined by "\n" (a trailing CR not removed yet)
-    invalid: list[int]  # 1-based positions within the batch of lines not valid UTF-8
-    truncated: list[int]  # positions of lines cut to MAX_LINE_BYTES
-
-
-class _HashingReader:
-    """A binary file object that hashes the bytes read through it (the stored bytes)."""
-
-    def __init__(self, fh, hasher):
-        self._fh, self._hasher = fh, hasher
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._fh.read(size)
-        self._hasher.update(data)
-        return data
-
-    def readable(self) -> bool:
-        return True
-
-
-def _cut(line: bytes) -> bytes:
-    """The first MAX_LINE_BYTES of a line, not ending inside a UTF-8 sequence."""
-    end = MAX_LINE_BYTES
-    while end > MAX_LINE_BYTES - 3 and (line[end] & 0xC0) == 0x80:
-        end -= 1  # line[end] continues a character: cut before that character starts
-    return line[:end]
-
-
-def _physical_lines(stream) -> Iterator[tuple[bytes, bool]]:
-    """(line bytes without the newline, cut?) per physical line; a line's bytes beyond
-    MAX_LINE_BYTES + 1 are never held."""
-    carry = bytearray()
-    long_line = False
-    keep = MAX_LINE_BYTES + 2  # enough to know a line is too long (after its CR is removed)
-    while chunk := stream.read(_CHUNK):
-        parts = chunk.split(b"\n")
-        for i, part in enumerate(parts):
-            if len(carry) < keep:
-                carry += part[: keep - len(carry)]
-            if len(carry) >= keep:
-                long_line = True
-            if i < len(parts) - 1:  # the part ends a line
-                yield bytes(carry), long_line
-                carry.clear()
-                long_line = False
-    if carry:
-        yield bytes(carry), long_line
-
-
-def line_batches(stream) -> Iterator[LineBatch]:
-    """The stream's lines in batches of about _BATCH bytes."""
-    lines: list[str] = []
-    invalid: list[int] = []
-    truncated: list[int] = []
-    size = 0
-    first = 1
-    strict = codecs.getdecoder("utf-8")
-    for number, (raw, long_line) in enumerate(_physical_lines(stream), start=1):
-        if raw.endswith(b"\r") and not long_line:
-            raw = raw[:-1]
-        if long_line or len(raw) > MAX_LINE_BYTES:
-            raw = _cut(raw)
-            truncated.append(number - first + 1)
-        try:
-            text = strict(raw)[0]
-        except UnicodeDecodeError:
-            text = raw.decode("utf-8", errors="replace")
-            invalid.append(number - first + 1)
-        lines.append(text)
-        size += len(raw) + 1
-        if size >= _BATCH:
-            yield LineBatch(first, "\n".join(lines), invalid, truncated)
-            first = number + 1
-            lines, invalid, truncated, size = [], [], [], 0
-    if lines:
-        yield LineBatch(first, "\n".join(lines), invalid, truncated)
-
-
-def _open_stream(path: Path, raw_fh):
-    return gzip.GzipFile(fileobj=raw_fh, mode="rb") if path.name.endswith(".gz") else raw_fh
 
 
 def _insert_batch(con, feed: str, log_date: date, file_name: str, batch: LineBatch) -> None:
@@ -289,19 +184,7 @@ def _replace(con, feed: str, log_date: date, path: Path | None, previous) -> Loa
 
 
 def _stream_into(con, feed: str, log_date: date, path: Path) -> FileVersion:
-    size, mtime, ctime, inode = stat_key(path)  # before reading: a later write changes it
-    if path.name.endswith(".gz") and size == 0:
-        raise RawFileError(f"cannot read {path}: empty file (0 bytes), not a gzip file")
-    hasher = new_hasher()
-    try:
-        with open(path, "rb") as raw_fh:
-            stream = _open_stream(path, _HashingReader(raw_fh, hasher))
-            for batch in line_batches(stream):
-                _insert_batch(con, feed, log_date, path.name, batch)
-    except (OSError, EOFError, zlib.error) as exc:  # truncated/corrupt gzip, no permission
-        detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        raise RawFileError(f"cannot read {path}: {detail}") from None
-    return FileVersion(path.name, hasher.hexdigest(), size, mtime, ctime, inode)
+    return read_log_file(path, lambda batch: _insert_batch(con, feed, log_date, path.name, batch))
 
 
 # --- the load state -----------------------------------------------------------------------

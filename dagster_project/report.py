@@ -250,7 +250,7 @@ published {published_at:%Y-%m-%d %H:%M} UTC · amounts in USD</div>
 
 
 def write_report(data_dir: Path) -> Path:
-    from .paths import published_marts_path
+    from dagster_project.core.paths import published_marts_path
 
     marts = published_marts_path(data_dir.resolve())
     if not marts.exists():

@@ -12,9 +12,10 @@ from dagster_dbt import DbtCliResource, DbtProject
 from dagster_duckdb import DuckDBResource
 from packaging.version import Version
 
-from .duckdb_settings import connection_config
+from dagster_project.core.duckdb_settings import connection_config
+from dagster_project.core.paths import DBT_PROJECT_DIR, data_dir_from_env, warehouse_path
+
 from .engines import Engine
-from .paths import DBT_PROJECT_DIR, data_dir_from_env, warehouse_path
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # Under `dagster dev` only: (re)build dbt's manifest on load. The run command and the tests

@@ -18,19 +18,16 @@ from contextlib import contextmanager, redirect_stdout
 from datetime import date, timedelta
 from pathlib import Path
 
+from dagster_project.core.feeds import FEEDS
+from dagster_project.core.log_files import LogFileError, discover, log_dates
+from dagster_project.core.paths import DATA_DIR_ENV, REPO_ROOT, published_marts_path, warehouse_path
+
+from .core.log_files import RawFileError
+from .core.tags import DATA_DIR_TAG, RUN_COMMAND_SOURCE, SOURCE_TAG, range_tags
 from .ledger_loading import ledger_needs_loading
-from .log_files import FEEDS, LogFileError, discover, log_dates
-from .partitions import (
-    DATA_DIR_TAG,
-    FIRST_LOG_DATE,
-    RUN_COMMAND_SOURCE,
-    SOURCE_TAG,
-    out_of_range_log_dates,
-    range_tags,
-)
-from .paths import DATA_DIR_ENV, REPO_ROOT, published_marts_path, warehouse_path
+from .partitions import FIRST_LOG_DATE, out_of_range_log_dates
 from .payout_files import write_missing_payout_files
-from .pending_work import RawFileError, pending_log_dates, write_state_copy
+from .pending_work import pending_log_dates, write_state_copy
 from .raw_loading import WarehouseBusy, read_load_state
 
 LOCK_NAME = ".warehouse.lock"
@@ -155,7 +152,7 @@ def settle_in_progress_runs(instance, data_dir: Path) -> None:
             _say(f"[run] earlier run {run.run_id} had died (killed or crashed); marked failed")
         else:
             origin = (
-                run.tags.get("source") or run.tags.get("dagster/schedule_name") or "from the UI"
+                run.tags.get(SOURCE_TAG) or run.tags.get("dagster/schedule_name") or "from the UI"
             )
             raise RunError(
                 f"run {run.run_id} ({origin}) "

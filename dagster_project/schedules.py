@@ -7,6 +7,7 @@ downstream: when the load run succeeds, the `transform_after_load` sensor launch
 
 import dagster as dg
 
+from .core.tags import NIGHTLY_SOURCE, SOURCE_TAG
 from .jobs import load_logs_job
 from .resources import DataDir
 from .sensors import pending_request
@@ -23,7 +24,11 @@ NIGHTLY_CRON = "0 2 * * *"
     description="02:00 UTC: load the pending log dates (then transform_after_load transforms).",
 )
 def nightly_schedule(context: dg.ScheduleEvaluationContext, data_dir: DataDir):
-    request = pending_request(data_dir, f"nightly-{context.scheduled_execution_time:%Y-%m-%d}")
+    request = pending_request(
+        data_dir, f"{NIGHTLY_SOURCE}-{context.scheduled_execution_time:%Y-%m-%d}"
+    )
     if isinstance(request, dg.RunRequest):
-        return dg.RunRequest(run_key=request.run_key, tags={**request.tags, "source": "nightly"})
+        return dg.RunRequest(
+            run_key=request.run_key, tags={**request.tags, SOURCE_TAG: NIGHTLY_SOURCE}
+        )
     return request

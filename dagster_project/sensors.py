@@ -20,10 +20,13 @@ import time
 
 import dagster as dg
 
+from dagster_project.core.log_files import LogFile, LogFileError, discover
+
+from .core.log_files import RawFileError
+from .core.tags import DATA_DIR_TAG, SENSOR_SOURCE, SOURCE_TAG, range_tags
 from .jobs import load_logs_job
-from .log_files import LogFile, LogFileError, discover
-from .partitions import DATA_DIR_TAG, SOURCE_TAG, out_of_range_log_dates, range_tags
-from .pending_work import RawFileError, file_versions, log_dates_to_run, read_state_copy
+from .partitions import out_of_range_log_dates
+from .pending_work import file_versions, log_dates_to_run, read_state_copy
 from .resources import DataDir
 
 SETTLE_SECONDS = 60
@@ -36,8 +39,6 @@ DEFAULT_INTERVAL_SECONDS = 300
 def sensor_interval_seconds() -> int:
     return int(os.environ.get(INTERVAL_ENV) or DEFAULT_INTERVAL_SECONDS)
 
-
-SENSOR_SOURCE = "late_files_sensor"
 
 ACTIVE_STATUSES = [
     dg.DagsterRunStatus.QUEUED,

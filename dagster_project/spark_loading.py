@@ -12,7 +12,7 @@ directories. The loader uses Spark without a metastore (in-memory catalog): a lo
 metastore can be open in one process only, and dbt's `session` target opens it next.
 
 Bookkeeping (`<spark dir>/file_loads.json`, the counterpart of `raw._file_loads`): each
-feed/log date's file version (pending_work.FileVersion: content hash and the stat it was
+feed/log date's file version (core.fingerprints.FileVersion: content hash and the stat it was
 hashed at; a file with the same content is skipped) and row count, and whether dbt has
 transformed the log date since it was loaded. Reading and fingerprinting are the DuckDB
 loader's own functions.
@@ -22,22 +22,16 @@ from __future__ import annotations
 
 import json
 import os
-import zlib
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .core.feeds import FEEDS
+from .core.fingerprints import FileVersion, current_version
+from .core.log_lines import LineBatch, read_log_file
 from .engines import SPARK_MASTER_ENV, SparkDirs
-from .log_files import FEEDS
-from .pending_work import (
-    FileVersion,
-    LoadState,
-    current_version,
-    new_hasher,
-    stat_key,
-    state_from_rows,
-)
-from .raw_loading import LoadResult, RawFileError, _HashingReader, _open_stream, line_batches
+from .pending_work import LoadState, state_from_rows
+from .raw_loading import LoadResult
 
 _session = None
 
@@ -126,25 +120,18 @@ class FileLoads:
 def read_file(path: Path) -> tuple[list[tuple[str, int, str, bool, bool]], FileVersion]:
     """(file_name, line_number, raw_line, is_valid_utf8, is_truncated) of each non-empty
     physical line, and the version read (the same batches as the DuckDB loader)."""
-    size, mtime, ctime, inode = stat_key(path)
-    if path.name.endswith(".gz") and size == 0:
-        raise RawFileError(f"cannot read {path}: empty file (0 bytes), not a gzip file")
-    hasher = new_hasher()
     rows = []
-    try:
-        with open(path, "rb") as raw_fh:
-            for batch in line_batches(_open_stream(path, _HashingReader(raw_fh, hasher))):
-                bad, cut = set(batch.invalid), set(batch.truncated)
-                for position, line in enumerate(batch.text.split("\n"), start=1):
-                    if line.endswith("\r"):
-                        line = line[:-1]
-                    if line:
-                        number = batch.first_line + position - 1
-                        rows.append((path.name, number, line, position not in bad, position in cut))
-    except (OSError, EOFError, zlib.error) as exc:  # e.g. a truncated or corrupt .gz
-        detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        raise RawFileError(f"cannot read {path}: {detail}") from None
-    return rows, FileVersion(path.name, hasher.hexdigest(), size, mtime, ctime, inode)
+
+    def add(batch: LineBatch) -> None:
+        bad, cut = set(batch.invalid), set(batch.truncated)
+        for position, line in enumerate(batch.text.split("\n"), start=1):
+            if line.endswith("\r"):
+                line = line[:-1]
+            if line:
+                number = batch.first_line + position - 1
+                rows.append((path.name, number, line, position not in bad, position in cut))
+
+    return rows, read_log_file(path, add)
 
 
 def file_rows(path: Path) -> list[tuple[str, int, str, bool, bool]]:

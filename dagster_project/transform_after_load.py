@@ -12,10 +12,8 @@ its load runs are not chained here.
 
 import dagster as dg
 
+from .core.tags import LOAD_RUN_ID_TAG, RUN_COMMAND_SOURCE, SOURCE_TAG
 from .jobs import load_logs_job, transform_job
-from .partitions import RUN_COMMAND_SOURCE
-
-LOAD_RUN_ID_TAG = "load_run_id"
 
 
 @dg.run_status_sensor(
@@ -28,10 +26,10 @@ LOAD_RUN_ID_TAG = "load_run_id"
 )
 def transform_after_load(context: dg.RunStatusSensorContext):
     load_run = context.dagster_run
-    source = load_run.tags.get("source")
+    source = load_run.tags.get(SOURCE_TAG)
     if source == RUN_COMMAND_SOURCE:
         return dg.SkipReason(f"load run {load_run.run_id} is the run command's; it transforms")
     tags = {LOAD_RUN_ID_TAG: load_run.run_id}
     if source:
-        tags["source"] = source
+        tags[SOURCE_TAG] = source
     return dg.RunRequest(run_key=load_run.run_id, tags=tags)

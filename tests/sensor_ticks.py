@@ -18,8 +18,8 @@ def tick() -> dict:
     import dagster as dg
 
     warnings.filterwarnings("ignore")
+    from dagster_project.core.tags import RANGE_END_TAG, RANGE_START_TAG
     from dagster_project.definitions import defs
-    from dagster_project.partitions import RANGE_END_TAG, RANGE_START_TAG
     from dagster_project.resources import DataDir
     from dagster_project.sensors import late_files_sensor
 

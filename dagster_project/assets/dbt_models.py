@@ -20,14 +20,15 @@ from dagster_dbt import (
 )
 from dagster_duckdb import DuckDBResource
 
+from dagster_project.core.duckdb_settings import dbt_environment
+from dagster_project.core.paths import warehouse_path
+
 from .. import spark_loading
 from ..dbt_vars import FULL_REFRESH_VARS, dbt_run_environment, dbt_vars_for_run
 from ..dedup_state import log_dates_seen_by_deduplication
-from ..duckdb_settings import dbt_environment
 from ..engines import Engine, spark_dirs
 from ..load_state import claim
 from ..partitions import WAREHOUSE_POOL
-from ..paths import warehouse_path
 from ..progress import report
 from ..resources import DataDir, dbt_project
 

@@ -8,13 +8,14 @@ and writes the period's payouts CSV.
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from dagster_project.core.duckdb_settings import dbt_environment
+from dagster_project.core.paths import warehouse_path
+
 from ..close_month import CloseRefused, close_period
 from ..dbt_vars import dbt_run_environment
-from ..duckdb_settings import dbt_environment
 from ..engines import Engine
 from ..ledger import LedgerError, parse_month
 from ..partitions import WAREHOUSE_POOL
-from ..paths import warehouse_path
 from ..progress import report
 from ..resources import DataDir
 from .dbt_models import dbt_models

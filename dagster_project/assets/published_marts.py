@@ -3,11 +3,12 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from dagster_project.core.paths import published_marts_path
+
 from ..checks.line_accounting import LINE_RECONCILIATION
 from ..engines import Engine, spark_dirs
 from ..load_state import mark_built
 from ..partitions import WAREHOUSE_POOL
-from ..paths import published_marts_path
 from ..payout_files import write_missing_payout_files
 from ..progress import report
 from ..publish import publish_marts

@@ -5,10 +5,12 @@ from datetime import date
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from dagster_project.core.feeds import FEEDS
+from dagster_project.core.log_files import files_for
+
 from .. import spark_loading
 from ..engines import Engine, spark_dirs
 from ..load_state import refresh_state_copy
-from ..log_files import FEEDS, files_for
 from ..partitions import WAREHOUSE_POOL, log_date_partitions
 from ..progress import report
 from ..raw_loading import ensure_raw_schema, load_partition

@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-FEED_NAMES = ("clicks", "signups", "sales", "partner_status", "fx_rates")
+from ..core.feeds import FEEDS
+
+FEED_NAMES = FEEDS  # the one feed list (core/feeds.py)
 END_DATE = date(2026, 10, 31)
 
 # Seconds per day / per 30-day billing month.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from dagster_project.log_files import discover
+from dagster_project.core.log_files import discover
 from tests.conftest import generate_sample, run_cli
 from tests.marts_snapshot import table_snapshots
 

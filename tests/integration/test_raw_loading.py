@@ -10,8 +10,9 @@ import duckdb
 import pytest
 
 from dagster_project.assets.raw_feeds import raw_feed_assets
-from dagster_project.log_files import FEEDS, discover
-from dagster_project.paths import warehouse_path
+from dagster_project.core.feeds import FEEDS
+from dagster_project.core.log_files import discover
+from dagster_project.core.paths import warehouse_path
 from dagster_project.resources import build_resources
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.log_files import FEEDS
+from dagster_project.core.feeds import FEEDS
 from dagster_project.run_command import contiguous_segments, ensure_dagster_home, warehouse_lock
 from tests.conftest import REPO_ROOT, generate_sample, run_cli
 

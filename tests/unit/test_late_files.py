@@ -6,14 +6,14 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.log_files import discover
-from dagster_project.partitions import DATA_DIR_TAG
+from dagster_project.core.fingerprints import current_version
+from dagster_project.core.fingerprints import fingerprint as hash_file
+from dagster_project.core.log_files import discover
+from dagster_project.core.tags import DATA_DIR_TAG
 from dagster_project.pending_work import (
     EMPTY_STATE,
     LoadState,
-    current_version,
     file_versions,
-    hash_file,
     log_dates_to_run,
     read_state_copy,
     write_state_copy,

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from dagster_project.log_files import LogFileError, discover, log_dates, parse_log_date
+from dagster_project.core.log_files import LogFileError, discover, log_dates, parse_log_date
 
 
 def test_parse_log_date_accepts_plain_and_gzip():

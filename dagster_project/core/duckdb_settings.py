@@ -14,7 +14,7 @@ from pathlib import Path
 
 MEMORY_LIMIT_ENV = "PARTNER_DUCKDB_MEMORY_LIMIT"
 TEMP_DIR_ENV = "PARTNER_DUCKDB_TEMP_DIR"
-# dbt's process and the Dagster run process each stay under ~2 GB together (README "Speed").
+# dbt's process and the Dagster run process each stay under ~2 GB together (bench/README.md).
 DEFAULT_MEMORY_LIMIT = "1GB"
 THREADS = 2
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
-DEFAULT_DAGSTER_HOME = REPO_ROOT / ".dagster_home"
 
 DATA_DIR_ENV = "PARTNER_DATA_DIR"
 

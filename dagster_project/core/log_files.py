@@ -7,15 +7,18 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .feeds import FEEDS
 from .paths import raw_dir
-
-FEEDS: tuple[str, ...] = ("clicks", "signups", "sales", "partner_status", "fx_rates")
 
 _NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.jsonl(\.gz)?$")
 
 
 class LogFileError(ValueError):
     """A file in the raw layout that cannot be processed; the message names it."""
+
+
+class RawFileError(RuntimeError):
+    """A log file that cannot be read whole; the message names it."""
 
 
 @dataclass(frozen=True)

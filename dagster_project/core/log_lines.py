@@ -1,0 +1,120 @@
+"""A log file's physical lines, read as a stream of batches (the raw loaders of both engines
+and the ledger loader read files this way).
+
+Each non-empty physical line becomes one row downstream: its 1-based line number, the text,
+whether its bytes were valid UTF-8 (invalid bytes are replaced by U+FFFD, the line is kept and
+flagged) and whether it was cut: a line over MAX_LINE_BYTES keeps its first MAX_LINE_BYTES
+(staging rejects it `line too long` without parsing it). Memory stays bounded whatever the
+file's size or its longest line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .fingerprints import FileVersion, fingerprint
+from .log_files import RawFileError
+
+MAX_LINE_BYTES = 1_048_576  # SPEC §2: a longer line is rejected, its first 1 MiB kept
+_CHUNK = 4 << 20  # bytes read at a time
+_BATCH = 16 << 20  # bytes of text handed on at a time
+
+
+@dataclass
+class LineBatch:
+    first_line: int  # the physical line number of the batch's first line
+    text: str  # the batch's lines joined by "\n" (a trailing CR not removed yet)
+    invalid: list[int]  # 1-based positions within the batch of lines not valid UTF-8
+    truncated: list[int]  # positions of lines cut to MAX_LINE_BYTES
+
+
+def _cut(line: bytes) -> bytes:
+    """The first MAX_LINE_BYTES of a line, not ending inside a UTF-8 sequence."""
+    end = MAX_LINE_BYTES
+    while end > MAX_LINE_BYTES - 3 and (line[end] & 0xC0) == 0x80:
+        end -= 1  # line[end] continues a character: cut before that character starts
+    return line[:end]
+
+
+def _physical_lines(stream) -> Iterator[tuple[bytes, bool]]:
+    """(line bytes without the newline, cut?) per physical line; a line's bytes beyond
+    MAX_LINE_BYTES + 1 are never held."""
+    carry = bytearray()
+    long_line = False
+    keep = MAX_LINE_BYTES + 2  # enough to know a line is too long (after its CR is removed)
+    while chunk := stream.read(_CHUNK):
+        parts = chunk.split(b"\n")
+        for i, part in enumerate(parts):
+            if len(carry) < keep:
+                carry += part[: keep - len(carry)]
+            if len(carry) >= keep:
+                long_line = True
+            if i < len(parts) - 1:  # the part ends a line
+                yield bytes(carry), long_line
+                carry.clear()
+                long_line = False
+    if carry:
+        yield bytes(carry), long_line
+
+
+def line_batches(stream) -> Iterator[LineBatch]:
+    """The stream's lines in batches of about _BATCH bytes."""
+    lines: list[str] = []
+    invalid: list[int] = []
+    truncated: list[int] = []
+    size = 0
+    first = 1
+    strict = codecs.getdecoder("utf-8")
+    for number, (raw, long_line) in enumerate(_physical_lines(stream), start=1):
+        if raw.endswith(b"\r") and not long_line:
+            raw = raw[:-1]
+        if long_line or len(raw) > MAX_LINE_BYTES:
+            raw = _cut(raw)
+            truncated.append(number - first + 1)
+        try:
+            text = strict(raw)[0]
+        except UnicodeDecodeError:
+            text = raw.decode("utf-8", errors="replace")
+            invalid.append(number - first + 1)
+        lines.append(text)
+        size += len(raw) + 1
+        if size >= _BATCH:
+            yield LineBatch(first, "\n".join(lines), invalid, truncated)
+            first = number + 1
+            lines, invalid, truncated, size = [], [], [], 0
+    if lines:
+        yield LineBatch(first, "\n".join(lines), invalid, truncated)
+
+
+def open_stream(path: Path, raw_fh):
+    return gzip.GzipFile(fileobj=raw_fh, mode="rb") if path.name.endswith(".gz") else raw_fh
+
+
+def read_log_file(path: Path, on_batch: Callable[[LineBatch], None]) -> FileVersion:
+    """Hand every batch of the file's lines to `on_batch`; return the version read (its
+    fingerprint: the hash of exactly the bytes read). A file that cannot be read whole raises
+    RawFileError naming it."""
+    if path.name.endswith(".gz") and path.exists() and path.stat().st_size == 0:
+        raise RawFileError(f"cannot read {path}: empty file (0 bytes), not a gzip file")
+
+    def consume(reader) -> None:
+        for batch in line_batches(open_stream(path, reader)):
+            on_batch(batch)
+
+    return fingerprint(path, consume)
+
+
+def read_lines(path: Path) -> tuple[str, list[int]]:
+    """The file's text and the 1-based numbers of its lines that are not valid UTF-8 (the
+    ledger's files: plain, small)."""
+    texts: list[str] = []
+    invalid: list[int] = []
+    with open(path, "rb") as fh:
+        for batch in line_batches(fh):
+            texts.append(batch.text)
+            invalid += [batch.first_line + position - 1 for position in batch.invalid]
+    return "\n".join(texts), invalid
