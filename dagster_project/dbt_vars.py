@@ -1,4 +1,5 @@
-"""dbt vars for a run, built by small pure functions (unit-tested).
+"""dbt's per-run settings: the vars and the dbt process's environment, built by small pure
+functions (unit-tested).
 
 The pipeline passes a run's vars as environment variables `PARTNER_DBT_<NAME>` (JSON), which
 the project's `run_setting` macro reads before `var()`: a changed `--vars` makes dbt re-parse
@@ -8,7 +9,11 @@ the whole project on every run, a changed environment variable only the files th
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 
 def dbt_vars_for_log_dates(log_dates: list[str]) -> dict[str, object]:
@@ -41,3 +46,44 @@ def dbt_run_environment(vars_: dict[str, object]) -> dict[str, str]:
 
 # A full refresh: every log date (null), deduplication rebuilt.
 FULL_REFRESH_VARS: dict[str, object] = {"log_dates": None, "rebuild_deduplication": True}
+
+
+def dbt_process_env(
+    *,
+    warehouse: Path,
+    vars_: dict[str, object],
+    duckdb_env: dict[str, str],
+    engine_env: dict[str, str],
+    python: str,
+    parent_pid: int,
+) -> dict[str, str]:
+    """Every setting a pipeline run gives its dbt process, as environment variables: the
+    warehouse file dbt/profiles.yml opens (`WAREHOUSE_PATH`), DuckDB's memory limit and spill
+    directory (`duckdb_env`), the engine's own (`engine_env`: Spark's directories), the run's
+    vars (`PARTNER_DBT_*`), and for bin/dbt the venv's Python and the process whose death
+    kills dbt."""
+    return {
+        "WAREHOUSE_PATH": str(warehouse),
+        **duckdb_env,
+        **engine_env,
+        "PARTNER_PYTHON": python,
+        "PARTNER_DBT_PARENT_PID": str(parent_pid),
+        **dbt_run_environment(vars_),
+    }
+
+
+@contextmanager
+def environment(settings: dict[str, str]) -> Iterator[None]:
+    """`os.environ` with `settings` for the block, as it was afterwards. dagster-dbt's
+    `DbtCliResource.cli` takes no environment: it passes the process's own to the dbt
+    subprocess it starts."""
+    saved = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

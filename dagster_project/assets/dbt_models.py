@@ -23,11 +23,8 @@ from dagster_duckdb import DuckDBResource
 from dagster_project.core.duckdb_settings import dbt_environment
 from dagster_project.core.paths import warehouse_path
 
-from .. import spark_loading
-from ..dbt_vars import FULL_REFRESH_VARS, dbt_run_environment, dbt_vars_for_run
-from ..dedup_state import log_dates_seen_by_deduplication
-from ..engines import Engine, spark_dirs
-from ..load_state import claim
+from ..dbt_vars import FULL_REFRESH_VARS, dbt_process_env, dbt_vars_for_run, environment
+from ..engines import Engine
 from ..partitions import WAREHOUSE_POOL
 from ..progress import report
 from ..resources import DataDir, dbt_project
@@ -68,39 +65,35 @@ def dbt_models(
     data_dir: DataDir,
     engine: Engine,
 ):
-    if engine.is_spark:  # bookkeeping in <spark dir>/file_loads.json; dbt's target `spark`
-        spark_loading.stop_spark_session()  # the loader's; dbt starts its own Spark
-        dirs = spark_dirs(data_dir.root)
-        # The loads this run builds; publish marks exactly these transformed.
-        pending = claim(None, data_dir.root, engine, context.run_id)
-        seen_before = None  # Spark's deduplicated models are always tables
-        os.environ.update(dirs.env())
-    else:
-        with warehouse.get_connection() as con:
-            pending = claim(con, data_dir.root, engine, context.run_id)
-            seen_before = log_dates_seen_by_deduplication(con, pending)
-    # dbt runs as a subprocess; its profile reads the warehouse path from this variable.
-    os.environ["WAREHOUSE_PATH"] = str(warehouse_path(data_dir.root))
-    os.environ.update(dbt_environment(data_dir.root))  # memory_limit, spill directory
-    # For bin/dbt: the venv's Python, and this process, whose death kills dbt.
-    os.environ.update(PARTNER_PYTHON=sys.executable, PARTNER_DBT_PARENT_PID=str(os.getpid()))
+    warehouse_engine = engine.open(data_dir.root, warehouse)
+    # The loads this run builds; publish marks exactly these transformed.
+    work = warehouse_engine.claim_transform(context.run_id)
     if config.full_refresh:
         report(context, "[dbt] build --full-refresh: every model from all raw data")
         args = ["build", "--full-refresh"]
-        os.environ.update(dbt_run_environment(FULL_REFRESH_VARS))
+        vars_ = FULL_REFRESH_VARS
     else:
-        mode = "rebuilt (a log date is reloaded)" if seen_before else "new events only"
-        report(context, f"[dbt] build: {len(pending)} log date(s) to transform; dedup {mode}")
+        mode = "rebuilt (a log date is reloaded)" if work.seen_before else "new events only"
+        report(
+            context, f"[dbt] build: {len(work.log_dates)} log date(s) to transform; dedup {mode}"
+        )
         args = ["build"]
-        os.environ.update(dbt_run_environment(dbt_vars_for_run(pending, seen_before)))
+        vars_ = dbt_vars_for_run(work.log_dates, work.seen_before)
     # dbt's unit tests check the SQL's logic on fixtures, not the data: `make test` runs them
-    # (tests/test_dbt_unit_tests.py); a production run builds and data-tests only.
-    args += ["--exclude-resource-type", "unit_test"]
-    if engine.is_spark:
-        args += ["--target", engine.dbt_target]
+    # (tests/dbt/test_dbt_unit_tests.py); a production run builds and data-tests only.
+    args += ["--exclude-resource-type", "unit_test", *warehouse_engine.dbt_args()]
+    settings = dbt_process_env(
+        warehouse=warehouse_path(data_dir.root),
+        vars_=vars_,
+        duckdb_env=dbt_environment(data_dir.root),
+        engine_env=warehouse_engine.dbt_env(),
+        python=sys.executable,
+        parent_pid=os.getpid(),
+    )
     # The project's own target directory: dbt re-parses only what changed since the manifest
     # the run command prepared there (partial parsing), instead of a fresh directory per run.
-    invocation = dbt.cli(args, context=context, target_path=dbt_project.target_path)
+    with environment(settings):  # the dbt process starts inside `cli` with this environment
+        invocation = dbt.cli(args, context=context, target_path=dbt_project.target_path)
     total = len(context.selected_asset_keys)
     models = checks = failed_checks = 0
     for event in invocation.stream():

@@ -5,6 +5,9 @@ and rebuilds the models downstream of the ledger, then `published/marts_duckdb` 
 and writes the period's payouts CSV.
 """
 
+import os
+import sys
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
@@ -12,7 +15,7 @@ from dagster_project.core.duckdb_settings import dbt_environment
 from dagster_project.core.paths import warehouse_path
 
 from ..close_month import CloseRefused, close_period
-from ..dbt_vars import dbt_run_environment
+from ..dbt_vars import dbt_process_env
 from ..engines import Engine
 from ..ledger import LedgerError, parse_month
 from ..partitions import WAREHOUSE_POOL
@@ -45,21 +48,21 @@ def payout_close(
     warehouse: DuckDBResource,
     engine: Engine,
 ) -> dg.MaterializeResult:
-    if engine.is_spark:
-        raise CloseRefused("close-month runs on the DuckDB engine only")
+    connect = engine.open(data_dir.root, warehouse).payout_connection()  # DuckDB only
     try:
         month = parse_month(config.month)
     except LedgerError as exc:
         raise CloseRefused(str(exc)) from None
-    dbt_env = {
-        "WAREHOUSE_PATH": str(warehouse_path(data_dir.root)),
-        **dbt_environment(data_dir.root),
-        # only the models downstream of the ledger are built: no log date to reprocess
-        **dbt_run_environment({"log_dates": [], "rebuild_deduplication": False}),
-    }
-    result = close_period(
-        data_dir.root, month, warehouse.get_connection, dbt_env, lambda m: report(context, m)
+    # only the models downstream of the ledger are built: no log date to reprocess
+    dbt_env = dbt_process_env(
+        warehouse=warehouse_path(data_dir.root),
+        vars_={"log_dates": [], "rebuild_deduplication": False},
+        duckdb_env=dbt_environment(data_dir.root),
+        engine_env={},
+        python=sys.executable,
+        parent_pid=os.getpid(),
     )
+    result = close_period(data_dir.root, month, connect, dbt_env, lambda m: report(context, m))
     return dg.MaterializeResult(
         metadata={
             "period": config.month,

@@ -6,14 +6,11 @@ from dagster_duckdb import DuckDBResource
 from dagster_project.core.paths import published_marts_path
 
 from ..checks.line_accounting import LINE_RECONCILIATION
-from ..engines import Engine, spark_dirs
-from ..load_state import mark_built
+from ..engines import Engine
 from ..partitions import WAREHOUSE_POOL
 from ..payout_files import write_missing_payout_files
 from ..progress import report
-from ..publish import publish_marts
 from ..resources import DataDir
-from ..spark_publish import publish_spark_marts
 from .dbt_models import dbt_models
 from .payout_close import PAYOUT_CLOSE
 
@@ -38,16 +35,9 @@ def published_marts(
     engine: Engine,
 ) -> dg.MaterializeResult:
     target = published_marts_path(data_dir.root)
-    if engine.is_spark:  # the Spark marts' parquet files, copied the same way
-        dirs = spark_dirs(data_dir.root)
-        counts = publish_spark_marts(dirs, target)
-        mark_built(None, data_dir.root, engine, context.run_id)
-    else:
-        with warehouse.get_connection() as con:
-            counts = publish_marts(con, target)
-            # Only now are the loads dbt built done: built, checked and published. A load
-            # since the dbt step started stays pending.
-            mark_built(con, data_dir.root, engine, context.run_id)
+    # Then the loads dbt built are done: built, checked and published (a load since the dbt
+    # step started stays pending).
+    counts = engine.open(data_dir.root, warehouse).publish(target, context.run_id)
     report(context, f"[publish] {target}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
     # A closed period's payouts CSV, from the file just published (payout_files.py).
     for path in write_missing_payout_files(data_dir.root, target):

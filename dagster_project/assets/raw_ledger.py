@@ -8,8 +8,7 @@ before `dbt build` whichever way it is launched: the run command, the daemon's c
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from ..engines import Engine, spark_dirs
-from ..ledger_loading import load_ledger, load_ledger_on_spark
+from ..engines import Engine
 from ..partitions import WAREHOUSE_POOL
 from ..progress import report
 from ..resources import DataDir
@@ -45,11 +44,7 @@ def raw_ledger(
     warehouse: DuckDBResource,
     engine: Engine,
 ):
-    if engine.is_spark:
-        files, lines = load_ledger_on_spark(spark_dirs(data_dir.root).raw, data_dir.root)
-    else:
-        with warehouse.get_connection() as con:
-            files, lines = load_ledger(con, data_dir.root)
+    files, lines = engine.open(data_dir.root, warehouse).load_ledger()
     report(context, f"[load ledger] {files} closed period(s), {lines:,} payout lines")
     yield dg.MaterializeResult(asset_key=RAW_LEDGER, metadata={"payout_lines": lines})
     yield dg.MaterializeResult(asset_key=RAW_LEDGER_FILES, metadata={"closed_periods": files})

@@ -15,7 +15,6 @@ from dagster_duckdb import DuckDBResource
 from ..engines import Engine
 from ..partitions import WAREHOUSE_POOL
 from ..resources import DataDir
-from .warehouse_connection import check_connection
 
 FCT_COMMISSIONS = dg.AssetKey(["marts", "fct_commissions"])
 TIER2_RATE = Decimal("0.05")
@@ -64,7 +63,7 @@ def reconcile_tier2(con: duckdb.DuckDBPyConnection, rate: Decimal) -> Tier2Recon
 def commission_reconciliation_check(
     warehouse: DuckDBResource, engine: Engine, data_dir: DataDir
 ) -> dg.AssetCheckResult:
-    with check_connection(warehouse, engine, data_dir) as con:
+    with engine.open(data_dir.root, warehouse).check_connection() as con:
         result = reconcile_tier2(con, TIER2_RATE)
     passed = result.difference == 0 and result.sales_missing == 0
     return dg.AssetCheckResult(

@@ -14,7 +14,6 @@ from dagster_duckdb import DuckDBResource
 from ..engines import Engine
 from ..partitions import WAREHOUSE_POOL
 from ..resources import DataDir
-from .warehouse_connection import check_connection
 
 LINE_RECONCILIATION = dg.AssetKey(["audit", "line_reconciliation"])
 
@@ -62,7 +61,7 @@ def feed_line_accounts(con: duckdb.DuckDBPyConnection) -> list[FeedLines]:
 def raw_lines_accounted_for_check(
     warehouse: DuckDBResource, engine: Engine, data_dir: DataDir
 ) -> dg.AssetCheckResult:
-    with check_connection(warehouse, engine, data_dir) as con:
+    with engine.open(data_dir.root, warehouse).check_connection() as con:
         feeds = feed_line_accounts(con)
     wrong = [f for f in feeds if f.unaccounted != 0]
     metadata = {

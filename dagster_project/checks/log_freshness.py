@@ -10,7 +10,6 @@ from dagster_duckdb import DuckDBResource
 from ..engines import Engine
 from ..partitions import WAREHOUSE_POOL
 from ..resources import DataDir
-from .warehouse_connection import check_connection
 
 PUBLISHED_MARTS = dg.AssetKey(["published", "marts_duckdb"])
 MAX_AGE_DAYS = 1
@@ -37,7 +36,7 @@ def log_freshness_check(
     warehouse: DuckDBResource, engine: Engine, data_dir: DataDir
 ) -> dg.AssetCheckResult:
     today = datetime.now(UTC).date()
-    with check_connection(warehouse, engine, data_dir) as con:
+    with engine.open(data_dir.root, warehouse).check_connection() as con:
         newest = newest_log_date(con)
     age = log_age_days(newest, today)
     return dg.AssetCheckResult(

@@ -311,7 +311,7 @@ def test_audit_equals_duckdb(runs, table, columns):
 def test_raw_tables_equal_duckdb(runs, feed):
     """The Spark raw loader loaded the very rows the DuckDB loader did."""
     from dagster_project.engines import spark_dirs
-    from dagster_project.spark_publish import spark_warehouse_views
+    from dagster_project.engines.spark_publish import spark_warehouse_views
 
     duck_dir, spark_dir = runs
     columns = ["log_date", "file_name", "line_number", "raw_line", "is_valid_utf8"]

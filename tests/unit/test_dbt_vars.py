@@ -1,13 +1,16 @@
 import json
+import os
 
 import pytest
 
 from dagster_project.dbt_vars import (
     FULL_REFRESH_VARS,
+    dbt_process_env,
     dbt_run_environment,
     dbt_vars_arg,
     dbt_vars_for_log_dates,
     dbt_vars_for_run,
+    environment,
 )
 
 
@@ -52,3 +55,33 @@ def test_vars_travel_as_json_environment_variables():
         "PARTNER_DBT_LOG_DATES": "null",  # every log date
         "PARTNER_DBT_REBUILD_DEDUPLICATION": "true",
     }
+
+
+def test_dbt_process_env_holds_every_setting_of_the_dbt_process(tmp_path):
+    env = dbt_process_env(
+        warehouse=tmp_path / "warehouse.duckdb",
+        vars_=dbt_vars_for_run(["2026-11-02", "2026-11-01"], ["2026-11-01"]),
+        duckdb_env={"PARTNER_DUCKDB_MEMORY_LIMIT": "1GB"},
+        engine_env={"PARTNER_SPARK_DIR": "/s"},
+        python="/venv/bin/python",
+        parent_pid=4242,
+    )
+    assert env == {
+        "WAREHOUSE_PATH": str(tmp_path / "warehouse.duckdb"),
+        "PARTNER_DUCKDB_MEMORY_LIMIT": "1GB",
+        "PARTNER_SPARK_DIR": "/s",
+        "PARTNER_PYTHON": "/venv/bin/python",
+        "PARTNER_DBT_PARENT_PID": "4242",
+        "PARTNER_DBT_LOG_DATES": '["2026-11-01", "2026-11-02"]',
+        "PARTNER_DBT_REBUILD_DEDUPLICATION": "true",
+    }
+
+
+def test_environment_is_restored_after_the_block(monkeypatch):
+    monkeypatch.setenv("PARTNER_DBT_LOG_DATES", "before")
+    monkeypatch.delenv("PARTNER_DBT_PARENT_PID", raising=False)
+    with environment({"PARTNER_DBT_LOG_DATES": "[]", "PARTNER_DBT_PARENT_PID": "1"}):
+        assert os.environ["PARTNER_DBT_LOG_DATES"] == "[]"
+        assert os.environ["PARTNER_DBT_PARENT_PID"] == "1"
+    assert os.environ["PARTNER_DBT_LOG_DATES"] == "before"
+    assert "PARTNER_DBT_PARENT_PID" not in os.environ

@@ -1,23 +1,11 @@
-"""Which engine runs the warehouse: DuckDB (the default) or Apache Spark.
-
-Chosen by configuration: the `engine` resource (Dagster UI / run config), whose default is
-$PARTNER_ENGINE, which `python -m dagster_project run --engine spark` sets. DuckDB keeps
-everything in `<data dir>/warehouse.duckdb`; Spark keeps its tables under `<data dir>/spark/`
-(see `spark_dirs`) and the same dbt project runs with `--target spark`. Both publish the
-marts to `<data dir>/marts.duckdb`.
-"""
+"""The Spark engine's files and settings: `<data dir>/spark/` (warehouse tables, raw parquet,
+the loader's bookkeeping) and the environment variables dbt's `spark` target reads."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-import dagster as dg
-
-ENGINE_ENV = "PARTNER_ENGINE"
-ENGINES = ("duckdb", "spark")
-DEFAULT_ENGINE = "duckdb"
 
 # What the dbt profile (dbt/profiles.yml, target `spark`) and the Spark raw loader read.
 SPARK_DIR_ENV = "PARTNER_SPARK_DIR"
@@ -29,13 +17,6 @@ SPARK_TARGET_ENV = "PARTNER_SPARK_TARGET"  # dbt target: spark (local session) |
 def spark_dbt_target() -> str:
     """The dbt target of the Spark engine: `spark` (local session) unless $PARTNER_SPARK_TARGET."""
     return os.environ.get(SPARK_TARGET_ENV) or "spark"
-
-
-def engine_from_env() -> str:
-    name = (os.environ.get(ENGINE_ENV) or DEFAULT_ENGINE).strip().lower()
-    if name not in ENGINES:
-        raise ValueError(f"${ENGINE_ENV}={name!r}: expected one of {', '.join(ENGINES)}")
-    return name
 
 
 @dataclass(frozen=True)
@@ -71,24 +52,3 @@ class SparkDirs:
 
 def spark_dirs(data_dir: Path) -> SparkDirs:
     return SparkDirs(data_dir.resolve() / "spark")
-
-
-class Engine(dg.ConfigurableResource):
-    """The warehouse engine: `duckdb` or `spark` (default: $PARTNER_ENGINE, else duckdb)."""
-
-    name: str = DEFAULT_ENGINE
-
-    @classmethod
-    def from_env(cls) -> Engine:
-        return cls(name=engine_from_env())
-
-    @property
-    def is_spark(self) -> bool:
-        if self.name not in ENGINES:
-            raise ValueError(f"engine {self.name!r}: expected one of {', '.join(ENGINES)}")
-        return self.name == "spark"
-
-    @property
-    def dbt_target(self) -> str:
-        """The dbt profile target (dbt/profiles.yml) of this engine."""
-        return spark_dbt_target() if self.is_spark else "duckdb"

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import duckdb
 
-from .engines import SparkDirs
-from .publish import MARTS_SCHEMA, publish_marts, quote_identifier
+from dagster_project.publish import MARTS_SCHEMA, publish_marts, quote_identifier
+
+from .spark_dirs import SparkDirs
 
 
 def spark_mart_tables(dirs: SparkDirs) -> dict[str, Path]:

@@ -26,12 +26,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .core.feeds import FEEDS
-from .core.fingerprints import FileVersion, current_version
-from .core.log_lines import LineBatch, read_log_file
-from .engines import SPARK_MASTER_ENV, SparkDirs
-from .pending_work import LoadState, state_from_rows
-from .raw_loading import LoadResult
+from dagster_project.core.feeds import FEEDS
+from dagster_project.core.fingerprints import FileVersion, current_version
+from dagster_project.core.log_lines import LineBatch, read_log_file
+from dagster_project.pending_work import LoadState, state_from_rows
+from dagster_project.raw_loading import LoadResult
+
+from .spark_dirs import SPARK_MASTER_ENV, SparkDirs
 
 _session = None
 
