@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if args.command == "close-month":
-        from .close_month import run_close_month
+        from dagster_project.defs.payouts.close import run_close_month
 
         return run_close_month(args.data_dir, args.month)
 

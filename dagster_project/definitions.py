@@ -2,17 +2,17 @@
 
 import dagster as dg
 
-from .assets.dbt_models import dbt_models
-from .assets.payout_close import payout_close
-from .assets.published_marts import published_marts
-from .assets.raw_feeds import raw_feed_assets
-from .assets.raw_ledger import raw_ledger
-from .checks import asset_checks
-from .jobs import close_month_job, load_logs_job, transform_job
-from .resources import build_resources
-from .schedules import nightly_schedule
-from .sensors import late_files_sensor
-from .transform_after_load import transform_after_load
+from dagster_project.defs.automation.jobs import close_month_job, load_logs_job, transform_job
+from dagster_project.defs.automation.schedules import nightly_schedule
+from dagster_project.defs.automation.sensors import late_files_sensor
+from dagster_project.defs.automation.transform_after_load import transform_after_load
+from dagster_project.defs.checks import asset_checks
+from dagster_project.defs.ingest.raw_feeds import raw_feed_assets
+from dagster_project.defs.ingest.raw_ledger import raw_ledger
+from dagster_project.defs.payouts.payout_close import payout_close
+from dagster_project.defs.publish.published_marts import published_marts
+from dagster_project.defs.resources import build_resources
+from dagster_project.defs.transform.dbt_models import dbt_models
 
 defs = dg.Definitions(
     assets=[*raw_feed_assets, raw_ledger, dbt_models, payout_close, published_marts],

@@ -21,14 +21,14 @@ from pathlib import Path
 from dagster_project.core.feeds import FEEDS
 from dagster_project.core.log_files import LogFileError, discover, log_dates
 from dagster_project.core.paths import DATA_DIR_ENV, REPO_ROOT, published_marts_path, warehouse_path
+from dagster_project.defs.ingest.ledger_loading import ledger_needs_loading
+from dagster_project.defs.ingest.partitions import FIRST_LOG_DATE, out_of_range_log_dates
+from dagster_project.defs.ingest.pending_work import pending_log_dates, write_state_copy
+from dagster_project.defs.ingest.raw_loading import WarehouseBusy, read_load_state
+from dagster_project.defs.payouts.payout_files import write_missing_payout_files
 
 from .core.log_files import RawFileError
 from .core.tags import DATA_DIR_TAG, RUN_COMMAND_SOURCE, SOURCE_TAG, range_tags
-from .ledger_loading import ledger_needs_loading
-from .partitions import FIRST_LOG_DATE, out_of_range_log_dates
-from .payout_files import write_missing_payout_files
-from .pending_work import pending_log_dates, write_state_copy
-from .raw_loading import WarehouseBusy, read_load_state
 
 LOCK_NAME = ".warehouse.lock"
 PLANNED_EVENTS_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
@@ -80,7 +80,7 @@ def dbt_sources_changed_since(manifest: Path, project_dir: Path, profiles_dir: P
 def prepare_dbt_manifest() -> bool:
     """Build dbt's manifest (the Dagster definitions read it) unless it is current: parsed for
     this dbt target, after every change to the project. Returns whether dbt parse ran."""
-    from .resources import dbt_project, venv_dbt_executable
+    from dagster_project.defs.resources import dbt_project, venv_dbt_executable
 
     project_dir = Path(dbt_project.project_dir)
     target_dir = project_dir / dbt_project.target_path
@@ -346,7 +346,7 @@ def _run_pipeline(
 
 def final_job_only_assets(defs, final_job: str) -> list:
     """The assets of `final_job` that `transform` does not have, and publishing."""
-    from .assets.published_marts import published_marts
+    from dagster_project.defs.publish.published_marts import published_marts
 
     transform = set(defs.resolve_job_def("transform").asset_layer.selected_asset_keys)
     own = set(defs.resolve_job_def(final_job).asset_layer.selected_asset_keys) - transform

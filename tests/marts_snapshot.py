@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.publish import quote_identifier
+from dagster_project.defs.publish.publish import quote_identifier
 
 
 def table_snapshots(path: Path, schema: str = "main") -> dict[str, tuple[int, str]]:

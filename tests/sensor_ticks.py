@@ -20,8 +20,8 @@ def tick() -> dict:
     warnings.filterwarnings("ignore")
     from dagster_project.core.tags import RANGE_END_TAG, RANGE_START_TAG
     from dagster_project.definitions import defs
-    from dagster_project.resources import DataDir
-    from dagster_project.sensors import late_files_sensor
+    from dagster_project.defs.automation.sensors import late_files_sensor
+    from dagster_project.defs.resources import DataDir
 
     data_dir = Path(os.environ["PARTNER_DATA_DIR"])
     instance = dg.DagsterInstance.get()

@@ -14,17 +14,17 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.core.log_files import files_for
-from dagster_project.dedup_state import log_dates_seen_by_deduplication
-from dagster_project.ledger_loading import load_ledger
-from dagster_project.pending_work import write_state_copy
-from dagster_project.publish import publish_marts
-from dagster_project.raw_loading import (
+from dagster_project.defs.ingest.ledger_loading import load_ledger
+from dagster_project.defs.ingest.pending_work import write_state_copy
+from dagster_project.defs.ingest.raw_loading import (
     claim_loads,
     ensure_raw_schema,
     load_partition,
     load_state,
     mark_claimed_transformed,
 )
+from dagster_project.defs.publish.publish import publish_marts
+from dagster_project.defs.transform.dedup_state import log_dates_seen_by_deduplication
 
 from .base import Say, TransformWork, WarehouseEngine
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.core.log_files import files_for
-from dagster_project.pending_work import write_state_copy
+from dagster_project.defs.ingest.pending_work import write_state_copy
 
 from . import spark_loading
 from .base import Say, TransformWork, WarehouseEngine
@@ -105,6 +105,6 @@ class SparkEngine(WarehouseEngine):
             con.close()
 
     def payout_connection(self) -> Callable[[], AbstractContextManager]:
-        from dagster_project.close_month import CloseRefused
+        from dagster_project.defs.payouts.close import CloseRefused
 
         raise CloseRefused("close-month runs on the DuckDB engine only")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dagster_project.ledger_loading import read_ledger
+from dagster_project.defs.ingest.ledger_loading import read_ledger
 
 from .spark_loading import spark_session
 

@@ -29,8 +29,8 @@ from pathlib import Path
 from dagster_project.core.feeds import FEEDS
 from dagster_project.core.fingerprints import FileVersion, current_version
 from dagster_project.core.log_lines import LineBatch, read_log_file
-from dagster_project.pending_work import LoadState, state_from_rows
-from dagster_project.raw_loading import LoadResult
+from dagster_project.defs.ingest.pending_work import LoadState, state_from_rows
+from dagster_project.defs.ingest.raw_loading import LoadResult
 
 from .spark_dirs import SPARK_MASTER_ENV, SparkDirs
 

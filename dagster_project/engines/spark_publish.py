@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.publish import MARTS_SCHEMA, publish_marts, quote_identifier
+from dagster_project.defs.publish.publish import MARTS_SCHEMA, publish_marts, quote_identifier
 
 from .spark_dirs import SparkDirs
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.raw_loading import RAW_COLUMNS
+from dagster_project.defs.ingest.raw_loading import RAW_COLUMNS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_DIR = REPO_ROOT / "dbt"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.raw_loading import ensure_raw_schema
-from dagster_project.resources import dbt_project, venv_dbt_executable
+from dagster_project.defs.ingest.raw_loading import ensure_raw_schema
+from dagster_project.defs.resources import dbt_project, venv_dbt_executable
 
 
 def test_every_dbt_unit_test_passes(tmp_path: Path, dbt_manifest: Path):

@@ -20,10 +20,14 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.dbt_vars import FULL_REFRESH_VARS, dbt_run_environment, dbt_vars_for_run
-from dagster_project.dedup_state import log_dates_seen_by_deduplication
-from dagster_project.raw_loading import ensure_raw_schema, load_partition
-from dagster_project.resources import dbt_project, venv_dbt_executable
+from dagster_project.defs.ingest.raw_loading import ensure_raw_schema, load_partition
+from dagster_project.defs.resources import dbt_project, venv_dbt_executable
+from dagster_project.defs.transform.dbt_vars import (
+    FULL_REFRESH_VARS,
+    dbt_run_environment,
+    dbt_vars_for_run,
+)
+from dagster_project.defs.transform.dedup_state import log_dates_seen_by_deduplication
 
 
 def click(click_id: str, partner: str, ts: str = "2026-09-30T10:00:00Z") -> str:

@@ -20,7 +20,7 @@ PUBLISHES = 8
 PUBLISHER = """
 import sys, duckdb
 from pathlib import Path
-from dagster_project.publish import publish_marts
+from dagster_project.defs.publish.publish import publish_marts
 with duckdb.connect(sys.argv[1]) as con:
     for _ in range(int(sys.argv[3])):
         publish_marts(con, Path(sys.argv[2]))

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.publish import publish_marts
+from dagster_project.defs.publish.publish import publish_marts
 from tests.conftest import REPO_ROOT
 from tests.marts_runs import (
     Base,

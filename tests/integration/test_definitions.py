@@ -92,7 +92,7 @@ def test_nightly_schedule_loads_what_is_pending_at_0200_utc(defs, tmp_path):
     import os
     import time
 
-    from dagster_project.resources import DataDir
+    from dagster_project.defs.resources import DataDir
 
     schedule = defs.resolve_schedule_def("nightly")
     assert schedule.cron_schedule == "0 2 * * *"
@@ -114,7 +114,7 @@ def test_nightly_schedule_loads_what_is_pending_at_0200_utc(defs, tmp_path):
 
 
 def test_load_logs_is_the_partitioned_raw_loads_and_transform_the_rest(defs):
-    from dagster_project.partitions import log_date_partitions
+    from dagster_project.defs.ingest.partitions import log_date_partitions
 
     load = defs.resolve_job_def("load_logs")
     assert load.partitions_def == log_date_partitions
@@ -183,7 +183,7 @@ def test_a_successful_load_run_launches_a_transform_run(defs):
 
 
 def test_every_warehouse_writer_is_in_the_one_pool_limited_to_one(defs):
-    from dagster_project.partitions import WAREHOUSE_POOL
+    from dagster_project.defs.ingest.partitions import WAREHOUSE_POOL
 
     for name in ("load_logs", "transform"):
         job = defs.resolve_job_def(name)

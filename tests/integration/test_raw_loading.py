@@ -9,11 +9,11 @@ import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project.assets.raw_feeds import raw_feed_assets
 from dagster_project.core.feeds import FEEDS
 from dagster_project.core.log_files import discover
 from dagster_project.core.paths import warehouse_path
-from dagster_project.resources import build_resources
+from dagster_project.defs.ingest.raw_feeds import raw_feed_assets
+from dagster_project.defs.resources import build_resources
 
 
 def non_empty_lines(path: Path) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 
-from dagster_project.resources import DbtCli, dbt_project, venv_dbt_executable
+from dagster_project.defs.resources import DbtCli, dbt_project, venv_dbt_executable
 
 
 def test_dbt_version_read_from_packages_matches_dbt_version_command():

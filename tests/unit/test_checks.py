@@ -6,9 +6,9 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from dagster_project.checks.commission_reconciliation import reconcile_tier2, round_money
-from dagster_project.checks.line_accounting import FeedLines, feed_line_accounts
-from dagster_project.checks.log_freshness import log_age_days, newest_log_date
+from dagster_project.defs.checks.commission_reconciliation import reconcile_tier2, round_money
+from dagster_project.defs.checks.line_accounting import FeedLines, feed_line_accounts
+from dagster_project.defs.checks.log_freshness import log_age_days, newest_log_date
 
 
 @pytest.fixture

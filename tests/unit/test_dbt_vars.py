@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from dagster_project.dbt_vars import (
+from dagster_project.defs.transform.dbt_vars import (
     FULL_REFRESH_VARS,
     dbt_process_env,
     dbt_run_environment,

@@ -10,7 +10,8 @@ from dagster_project.core.fingerprints import current_version
 from dagster_project.core.fingerprints import fingerprint as hash_file
 from dagster_project.core.log_files import discover
 from dagster_project.core.tags import DATA_DIR_TAG
-from dagster_project.pending_work import (
+from dagster_project.defs.automation.sensors import late_files_sensor
+from dagster_project.defs.ingest.pending_work import (
     EMPTY_STATE,
     LoadState,
     file_versions,
@@ -18,9 +19,8 @@ from dagster_project.pending_work import (
     read_state_copy,
     write_state_copy,
 )
-from dagster_project.resources import DataDir
+from dagster_project.defs.resources import DataDir
 from dagster_project.run_command import settle_in_progress_runs
-from dagster_project.sensors import late_files_sensor
 
 HOUR_AGO = time.time() - 3600
 RANGE = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")

@@ -5,7 +5,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from dagster_project.publish import publish_marts
+from dagster_project.defs.publish.publish import publish_marts
 
 
 def test_publish_copies_marts_and_replaces_the_old_file(tmp_path):

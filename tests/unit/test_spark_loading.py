@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dagster_project.defs.ingest.raw_loading import ensure_raw_schema, load_partition
 from dagster_project.engines import Engine, spark_dirs
 from dagster_project.engines.spark_loading import FileLoads, file_rows
-from dagster_project.raw_loading import ensure_raw_schema, load_partition
 
 LINES = (
     b'{"a": 1}\r\n'  # CRLF: the CR is not part of the line

@@ -20,14 +20,16 @@ import time
 
 import dagster as dg
 
-from dagster_project.core.log_files import LogFile, LogFileError, discover
-
-from .core.log_files import RawFileError
-from .core.tags import DATA_DIR_TAG, SENSOR_SOURCE, SOURCE_TAG, range_tags
-from .jobs import load_logs_job
-from .partitions import out_of_range_log_dates
-from .pending_work import file_versions, log_dates_to_run, read_state_copy
-from .resources import DataDir
+from dagster_project.core.log_files import LogFile, LogFileError, RawFileError, discover
+from dagster_project.core.tags import DATA_DIR_TAG, SENSOR_SOURCE, SOURCE_TAG, range_tags
+from dagster_project.defs.automation.jobs import load_logs_job
+from dagster_project.defs.ingest.partitions import out_of_range_log_dates
+from dagster_project.defs.ingest.pending_work import (
+    file_versions,
+    log_dates_to_run,
+    read_state_copy,
+)
+from dagster_project.defs.resources import DataDir
 
 SETTLE_SECONDS = 60
 # How often the daemon evaluates the sensor; $PARTNER_SENSOR_INTERVAL_SECONDS overrides it

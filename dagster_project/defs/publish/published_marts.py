@@ -4,15 +4,14 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from dagster_project.core.paths import published_marts_path
-
-from ..checks.line_accounting import LINE_RECONCILIATION
-from ..engines import Engine
-from ..partitions import WAREHOUSE_POOL
-from ..payout_files import write_missing_payout_files
-from ..progress import report
-from ..resources import DataDir
-from .dbt_models import dbt_models
-from .payout_close import PAYOUT_CLOSE
+from dagster_project.defs.checks.line_accounting import LINE_RECONCILIATION
+from dagster_project.defs.ingest.partitions import WAREHOUSE_POOL
+from dagster_project.defs.payouts.payout_close import PAYOUT_CLOSE
+from dagster_project.defs.payouts.payout_files import write_missing_payout_files
+from dagster_project.defs.progress import report
+from dagster_project.defs.resources import DataDir
+from dagster_project.defs.transform.dbt_models import dbt_models
+from dagster_project.engines import Engine
 
 MART_KEYS = [key for key in dbt_models.keys if key.path[0] == "marts"]
 # Downstream of every mart and of the line reconciliation, so the blocking checks on them

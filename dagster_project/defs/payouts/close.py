@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from .ledger import (
+from dagster_project.defs.payouts.ledger import (
     LedgerError,
     closed_periods,
     last_day,
@@ -105,7 +105,7 @@ def warehouse_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
 
 def run_dbt_build(select: list[str], env: dict[str, str]) -> None:
     """`dbt build --select ...` in the project's target directory; RuntimeError on failure."""
-    from .resources import dbt_project, run_dbt_executable
+    from dagster_project.defs.resources import dbt_project, run_dbt_executable
 
     project_dir = Path(dbt_project.project_dir)
     command = [
@@ -181,7 +181,7 @@ def close_period(
     target = ledger_dir(data_dir) / f"{month_text(month)}.jsonl"
     write_atomically(target, ledger_text(lines), exclusive=True)  # the commit point
     say(f"[close] wrote {target} ({len(lines):,} payout lines)")
-    from .ledger_loading import load_ledger
+    from dagster_project.defs.ingest.ledger_loading import load_ledger
 
     with con_factory() as con:
         load_ledger(con, data_dir)
@@ -211,8 +211,7 @@ def run_close_month(data_dir: Path, month_arg: str) -> int:
 
     from dagster_project.core.log_files import LogFileError
     from dagster_project.core.paths import published_marts_path
-
-    from .run_command import RunError, run_pipeline, warehouse_lock
+    from dagster_project.run_command import RunError, run_pipeline, warehouse_lock
 
     def refuse(reason: str) -> int:
         print(f"close-month refused: {reason}", file=sys.stderr)

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import duckdb
 
-from .core.fingerprints import content_sha256
-from .core.log_lines import read_lines
-from .ledger import ledger_files
+from dagster_project.core.fingerprints import content_sha256
+from dagster_project.core.log_lines import read_lines
+from dagster_project.defs.payouts.ledger import ledger_files
 
 LEDGER_COLUMNS = (
     "period DATE NOT NULL, file_name VARCHAR NOT NULL, line_number BIGINT NOT NULL,"

@@ -19,7 +19,7 @@ class TableDoc:
 
 
 def default_manifest_path() -> Path:
-    from .resources import dbt_project
+    from dagster_project.defs.resources import dbt_project
 
     return Path(dbt_project.manifest_path)
 
@@ -49,7 +49,7 @@ def sql_string(text: str) -> str:
 
 def comment_statements(qualified_table: str, table: str, doc: TableDoc) -> list[str]:
     """COMMENT ON statements for `table` (already quoted as `qualified_table`)."""
-    from .publish import quote_identifier
+    from dagster_project.defs.publish.publish import quote_identifier
 
     statements = []
     if doc.description:

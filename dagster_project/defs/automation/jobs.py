@@ -12,10 +12,9 @@ successful `load_logs` run); the run command runs both in turn (run_command.py).
 import dagster as dg
 
 from dagster_project.core.paths import data_dir_from_env
-
-from .assets.payout_close import PAYOUT_CLOSE
-from .assets.raw_feeds import raw_feed_assets
-from .core.tags import DATA_DIR_TAG
+from dagster_project.core.tags import DATA_DIR_TAG
+from dagster_project.defs.ingest.raw_feeds import raw_feed_assets
+from dagster_project.defs.payouts.payout_close import PAYOUT_CLOSE
 
 RAW_ASSETS = dg.AssetSelection.assets(*raw_feed_assets)
 # Every run, however launched (run command, schedule, sensor, UI), names its data directory:

@@ -22,12 +22,16 @@ from dagster_duckdb import DuckDBResource
 
 from dagster_project.core.duckdb_settings import dbt_environment
 from dagster_project.core.paths import warehouse_path
-
-from ..dbt_vars import FULL_REFRESH_VARS, dbt_process_env, dbt_vars_for_run, environment
-from ..engines import Engine
-from ..partitions import WAREHOUSE_POOL
-from ..progress import report
-from ..resources import DataDir, dbt_project
+from dagster_project.defs.ingest.partitions import WAREHOUSE_POOL
+from dagster_project.defs.progress import report
+from dagster_project.defs.resources import DataDir, dbt_project
+from dagster_project.defs.transform.dbt_vars import (
+    FULL_REFRESH_VARS,
+    dbt_process_env,
+    dbt_vars_for_run,
+    environment,
+)
+from dagster_project.engines import Engine
 
 
 class DbtBuildConfig(dg.Config):

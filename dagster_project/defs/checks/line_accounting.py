@@ -11,9 +11,9 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from ..engines import Engine
-from ..partitions import WAREHOUSE_POOL
-from ..resources import DataDir
+from dagster_project.defs.ingest.partitions import WAREHOUSE_POOL
+from dagster_project.defs.resources import DataDir
+from dagster_project.engines import Engine
 
 LINE_RECONCILIATION = dg.AssetKey(["audit", "line_reconciliation"])
 

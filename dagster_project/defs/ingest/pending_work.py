@@ -20,8 +20,8 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .core.fingerprints import FileVersion, current_version
-from .core.log_files import LogFile
+from dagster_project.core.fingerprints import FileVersion, current_version
+from dagster_project.core.log_files import LogFile
 
 STATE_COPY_NAME = ".load_state.json"
 

@@ -24,11 +24,11 @@ from pathlib import Path
 
 import duckdb
 
-from .core.feeds import FEEDS
-from .core.fingerprints import FileVersion, current_version
-from .core.log_files import RawFileError
-from .core.log_lines import LineBatch, read_log_file
-from .pending_work import EMPTY_STATE, LoadState, state_from_rows
+from dagster_project.core.feeds import FEEDS
+from dagster_project.core.fingerprints import FileVersion, current_version
+from dagster_project.core.log_files import RawFileError
+from dagster_project.core.log_lines import LineBatch, read_log_file
+from dagster_project.defs.ingest.pending_work import EMPTY_STATE, LoadState, state_from_rows
 
 __all__ = ["RawFileError", "LoadResult", "load_partition", "ensure_raw_schema"]
 

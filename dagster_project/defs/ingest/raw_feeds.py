@@ -4,11 +4,10 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from dagster_project.core.feeds import FEEDS
-
-from ..engines import Engine
-from ..partitions import WAREHOUSE_POOL, log_date_partitions
-from ..progress import report
-from ..resources import DataDir
+from dagster_project.defs.ingest.partitions import WAREHOUSE_POOL, log_date_partitions
+from dagster_project.defs.progress import report
+from dagster_project.defs.resources import DataDir
+from dagster_project.engines import Engine
 
 
 class RawLoadConfig(dg.Config):

@@ -87,7 +87,7 @@ def publish_marts(
 ) -> dict[str, int]:
     """Copy every table of schema `marts` into `target` (default schema) with its
     descriptions as comments (`docs`, default: dbt's manifest); return row counts."""
-    from .mart_docs import TableDoc, comment_statements, mart_docs
+    from dagster_project.defs.publish.mart_docs import TableDoc, comment_statements, mart_docs
 
     docs = mart_docs() if docs is None else docs
     tables = mart_tables(con)

@@ -12,8 +12,8 @@ its load runs are not chained here.
 
 import dagster as dg
 
-from .core.tags import LOAD_RUN_ID_TAG, RUN_COMMAND_SOURCE, SOURCE_TAG
-from .jobs import load_logs_job, transform_job
+from dagster_project.core.tags import LOAD_RUN_ID_TAG, RUN_COMMAND_SOURCE, SOURCE_TAG
+from dagster_project.defs.automation.jobs import load_logs_job, transform_job
 
 
 @dg.run_status_sensor(

@@ -14,7 +14,12 @@ from pathlib import Path
 
 import duckdb
 
-from .ledger import closed_periods, month_text, payouts_dir, write_atomically
+from dagster_project.defs.payouts.ledger import (
+    closed_periods,
+    month_text,
+    payouts_dir,
+    write_atomically,
+)
 
 
 def payout_csv_path(data_dir: Path, period_text: str) -> Path:

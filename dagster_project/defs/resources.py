@@ -14,8 +14,7 @@ from packaging.version import Version
 
 from dagster_project.core.duckdb_settings import connection_config
 from dagster_project.core.paths import DBT_PROJECT_DIR, data_dir_from_env, warehouse_path
-
-from .engines import Engine
+from dagster_project.engines import Engine
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # Under `dagster dev` only: (re)build dbt's manifest on load. The run command and the tests
@@ -30,7 +29,7 @@ VENV_DBT = Path(sys.executable).parent / "dbt"
 
 # What the dbt resource runs: the venv's dbt, through a launcher that has it killed when the
 # run's process dies (bin/dbt_launcher.py), so a kill -9 of a run leaves no dbt behind.
-DBT_LAUNCHER = Path(__file__).resolve().parent / "bin" / "dbt"
+DBT_LAUNCHER = Path(__file__).resolve().parents[1] / "bin" / "dbt"
 
 
 def venv_dbt_executable() -> str:

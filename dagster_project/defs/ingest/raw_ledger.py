@@ -8,10 +8,10 @@ before `dbt build` whichever way it is launched: the run command, the daemon's c
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from ..engines import Engine
-from ..partitions import WAREHOUSE_POOL
-from ..progress import report
-from ..resources import DataDir
+from dagster_project.defs.ingest.partitions import WAREHOUSE_POOL
+from dagster_project.defs.progress import report
+from dagster_project.defs.resources import DataDir
+from dagster_project.engines import Engine
 
 RAW_LEDGER = dg.AssetKey(["raw", "ledger"])
 RAW_LEDGER_FILES = dg.AssetKey(["raw", "ledger_files"])

@@ -7,10 +7,10 @@ downstream: when the load run succeeds, the `transform_after_load` sensor launch
 
 import dagster as dg
 
-from .core.tags import NIGHTLY_SOURCE, SOURCE_TAG
-from .jobs import load_logs_job
-from .resources import DataDir
-from .sensors import pending_request
+from dagster_project.core.tags import NIGHTLY_SOURCE, SOURCE_TAG
+from dagster_project.defs.automation.jobs import load_logs_job
+from dagster_project.defs.automation.sensors import pending_request
+from dagster_project.defs.resources import DataDir
 
 NIGHTLY_CRON = "0 2 * * *"
 
