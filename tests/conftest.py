@@ -15,8 +15,8 @@ os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
 @pytest.fixture(scope="session")
 def dbt_manifest() -> Path:
+    from dagster_project.cli.manifest import prepare_dbt_manifest
     from dagster_project.defs.resources import dbt_project
-    from dagster_project.run_command import prepare_dbt_manifest
 
     prepare_dbt_manifest()
     return dbt_project.manifest_path

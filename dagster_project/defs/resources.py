@@ -18,7 +18,7 @@ from dagster_project.engines import Engine
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # Under `dagster dev` only: (re)build dbt's manifest on load. The run command and the tests
-# build it themselves (run_command.prepare_dbt_manifest).
+# build it themselves (cli/manifest.py).
 dbt_project.prepare_if_dev()
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.run_command import ensure_dagster_home
+from dagster_project.cli.instance import ensure_dagster_home
 from tests.conftest import REPO_ROOT, generate_sample, run_cli
 from tests.marts_runs import contents
 

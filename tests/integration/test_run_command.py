@@ -10,8 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dagster_project.cli.instance import ensure_dagster_home
+from dagster_project.cli.lock import warehouse_lock
+from dagster_project.cli.run import contiguous_segments
 from dagster_project.core.feeds import FEEDS
-from dagster_project.run_command import contiguous_segments, ensure_dagster_home, warehouse_lock
 from tests.conftest import REPO_ROOT, generate_sample, run_cli
 
 

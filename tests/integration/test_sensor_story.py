@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from dagster_project.run_command import ensure_dagster_home
+from dagster_project.cli.instance import ensure_dagster_home
 from tests.conftest import REPO_ROOT, generate_sample, run_cli
 from tests.marts_runs import contents
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from dagster_project.cli.instance import settle_in_progress_runs
 from dagster_project.core.fingerprints import current_version
 from dagster_project.core.fingerprints import fingerprint as hash_file
 from dagster_project.core.log_files import discover
@@ -20,7 +21,6 @@ from dagster_project.defs.ingest.pending_work import (
     write_state_copy,
 )
 from dagster_project.defs.resources import DataDir
-from dagster_project.run_command import settle_in_progress_runs
 
 HOUR_AGO = time.time() - 3600
 RANGE = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")

@@ -6,7 +6,7 @@ check of a partitioned run: one job over a range of log dates recorded, for each
 dbt tests, one "planned" event per date of the range, before any work. Only the raw loads are
 per log date; the transform reads whatever was loaded and is one unit, so its job is
 unpartitioned. The daemon chains them (transform_after_load.py: a `transform` run after every
-successful `load_logs` run); the run command runs both in turn (run_command.py).
+successful `load_logs` run); the run command runs both in turn (cli/run.py).
 """
 
 import dagster as dg

@@ -7,158 +7,31 @@ tests, the checks, publishing).
 
 from __future__ import annotations
 
-import fcntl
 import os
-import shutil
-import subprocess
-import sys
 import time
 import warnings
-from contextlib import contextmanager, redirect_stdout
+from contextlib import redirect_stdout
 from datetime import date, timedelta
 from pathlib import Path
 
 from dagster_project.core.feeds import FEEDS
-from dagster_project.core.log_files import LogFileError, discover, log_dates
-from dagster_project.core.paths import DATA_DIR_ENV, REPO_ROOT, published_marts_path, warehouse_path
+from dagster_project.core.log_files import LogFileError, RawFileError, discover, log_dates
+from dagster_project.core.paths import DATA_DIR_ENV, published_marts_path, warehouse_path
+from dagster_project.core.tags import RUN_COMMAND_SOURCE, SOURCE_TAG, range_tags
 from dagster_project.defs.ingest.ledger_loading import ledger_needs_loading
 from dagster_project.defs.ingest.partitions import FIRST_LOG_DATE, out_of_range_log_dates
 from dagster_project.defs.ingest.pending_work import pending_log_dates, write_state_copy
 from dagster_project.defs.ingest.raw_loading import WarehouseBusy, read_load_state
 from dagster_project.defs.payouts.payout_files import write_missing_payout_files
 
-from .core.log_files import RawFileError
-from .core.tags import DATA_DIR_TAG, RUN_COMMAND_SOURCE, SOURCE_TAG, range_tags
+from .errors import RunError, failed_checks, one_line, raise_if_failed
+from .errors import say as _say
+from .instance import ensure_dagster_home, settle_in_progress_runs
+from .lock import warehouse_lock
+from .manifest import prepare_dbt_manifest
+from .summary import summarize
 
-LOCK_NAME = ".warehouse.lock"
 PLANNED_EVENTS_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
-
-
-class RunError(RuntimeError):
-    """A failure the run command reports in one line and exits non-zero for."""
-
-
-@contextmanager
-def warehouse_lock(data_dir: Path):
-    """Hold an exclusive lock on the data directory's warehouse for the whole run."""
-    lock_path = data_dir / LOCK_NAME
-    fh = open(lock_path, "a+")  # noqa: SIM115 - held open for the whole run
-    try:
-        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        fh.seek(0)
-        holder = fh.read().strip() or "another process"
-        fh.close()
-        raise RunError(
-            f"another run holds the warehouse {warehouse_path(data_dir)} ({holder}); "
-            "wait for it to finish, then run again"
-        ) from None
-    fh.seek(0)
-    fh.truncate()
-    fh.write(f"pid {os.getpid()}")
-    fh.flush()
-    try:
-        yield
-    finally:
-        fh.close()
-
-
-MANIFEST_STAMP = ".manifest_target"  # the dbt target (engine) the manifest was parsed for
-
-
-def dbt_sources_changed_since(manifest: Path, project_dir: Path, profiles_dir: Path) -> bool:
-    """True when a file dbt parses is newer than `manifest` (or there is no manifest)."""
-    if not manifest.exists():
-        return True
-    built = manifest.stat().st_mtime
-    files = [project_dir / "dbt_project.yml", profiles_dir / "profiles.yml"]
-    for folder in ("models", "macros", "seeds", "tests"):
-        files.extend(p for p in (project_dir / folder).rglob("*") if p.is_file())
-    return any(p.stat().st_mtime > built for p in files if p.exists())
-
-
-def prepare_dbt_manifest() -> bool:
-    """Build dbt's manifest (the Dagster definitions read it) unless it is current: parsed for
-    this dbt target, after every change to the project. Returns whether dbt parse ran."""
-    from dagster_project.defs.resources import dbt_project, venv_dbt_executable
-
-    project_dir = Path(dbt_project.project_dir)
-    target_dir = project_dir / dbt_project.target_path
-    stamp = target_dir / MANIFEST_STAMP
-    target = os.environ.get("DBT_TARGET", "duckdb")
-    current = (
-        stamp.exists()
-        and stamp.read_text() == target
-        and not dbt_sources_changed_since(
-            Path(dbt_project.manifest_path), project_dir, Path(dbt_project.profiles_dir)
-        )
-    )
-    if current:
-        return False
-    command = [
-        venv_dbt_executable(),
-        "parse",
-        "--quiet",
-        "--project-dir",
-        str(project_dir),
-        "--profiles-dir",
-        str(dbt_project.profiles_dir),
-        "--target-path",
-        str(target_dir),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RunError(f"dbt parse failed:\n{done.stdout}{done.stderr}")
-    stamp.write_text(target)
-    return True
-
-
-def ensure_dagster_home(home: Path) -> None:
-    """Create the instance folder with the project's dagster.yaml unless it has one."""
-    home.mkdir(parents=True, exist_ok=True)
-    if not (home / "dagster.yaml").exists():
-        shutil.copyfile(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def settle_in_progress_runs(instance, data_dir: Path) -> None:
-    """Refuse while a run launched elsewhere (daemon, UI) is in progress; mark failed the runs of
-    this command that a crash or kill -9 left "in progress" (this process holds the lock, so
-    no other run command is alive). Runs of another data directory sharing the instance are
-    not this command's business."""
-    import dagster as dg
-
-    active = instance.get_runs(
-        filters=dg.RunsFilter(
-            statuses=[
-                dg.DagsterRunStatus.STARTING,
-                dg.DagsterRunStatus.STARTED,
-                dg.DagsterRunStatus.CANCELING,
-            ]
-        )
-    )
-    for run in active:
-        if run.tags.get(DATA_DIR_TAG, str(data_dir)) != str(data_dir):
-            continue
-        if run.tags.get(SOURCE_TAG) == RUN_COMMAND_SOURCE:
-            instance.report_run_failed(
-                run, "marked failed by the next run command: its process was gone"
-            )
-            # A pool slot a dead process claimed would make every later run wait for it.
-            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
-            _say(f"[run] earlier run {run.run_id} had died (killed or crashed); marked failed")
-        else:
-            origin = (
-                run.tags.get(SOURCE_TAG) or run.tags.get("dagster/schedule_name") or "from the UI"
-            )
-            raise RunError(
-                f"run {run.run_id} ({origin}) "
-                f"is {run.status.value.lower()} in the Dagster instance and holds the warehouse; "
-                "wait for it to finish (or terminate it in the UI), then run again"
-            )
 
 
 def contiguous_segments(dates: list[str]) -> list[tuple[str, str]]:
@@ -175,27 +48,6 @@ def contiguous_segments(dates: list[str]) -> list[tuple[str, str]]:
         else:
             segments.append((day.isoformat(), day.isoformat()))
     return segments
-
-
-def blocking_check_failures(result) -> list[str]:
-    """`check on asset: description` for each failed check of ERROR severity in the run."""
-    import dagster as dg
-
-    return failed_checks(result, dg.AssetCheckSeverity.ERROR)
-
-
-def failed_checks(result, severity) -> list[str]:
-    """`check on asset: description` for each failed check of `severity` in the run."""
-    failed = []
-    for event in result.all_events:
-        if event.event_type_value != "ASSET_CHECK_EVALUATION":
-            continue
-        evaluation = event.event_specific_data
-        if evaluation.passed or evaluation.severity != severity:
-            continue
-        name = f"{evaluation.check_name} on {evaluation.asset_key.to_user_string()}"
-        failed.append(f"{name}: {evaluation.description}" if evaluation.description else name)
-    return failed
 
 
 def run_pipeline(
@@ -225,10 +77,6 @@ def run_pipeline(
     except OSError as exc:  # permission denied, disk full, ...
         where = f" ({exc.filename})" if exc.filename else ""
         raise RunError(f"{exc.strerror or exc}{where}") from None
-
-
-def one_line(text: str) -> str:
-    return " ".join(part.strip() for part in str(text).splitlines() if part.strip())
 
 
 def _run_pipeline(
@@ -290,7 +138,7 @@ def _run_pipeline(
         import dagster as dg
 
         warnings.filterwarnings("ignore", category=dg.BetaWarning)
-        from .definitions import defs
+        from dagster_project.definitions import defs
 
         instance = dg.DagsterInstance.get()
         settle_in_progress_runs(instance, data_dir)
@@ -351,35 +199,3 @@ def final_job_only_assets(defs, final_job: str) -> list:
     transform = set(defs.resolve_job_def("transform").asset_layer.selected_asset_keys)
     own = set(defs.resolve_job_def(final_job).asset_layer.selected_asset_keys) - transform
     return sorted(own | set(published_marts.keys))
-
-
-def raise_if_failed(result, data_dir: Path) -> None:
-    """A RunError naming what failed: the blocking checks, else the first failed step."""
-    if result.success:
-        return
-    failed_checks = blocking_check_failures(result)
-    if failed_checks:
-        raise RunError(
-            one_line(
-                f"blocking check(s) failed: {'; '.join(failed_checks)}. "
-                f"{published_marts_path(data_dir).name} was not replaced"
-            )
-        )
-    failures = result.get_step_failure_events()
-    if failures:
-        event = failures[0]
-        error = event.step_failure_data.error
-        while error is not None and error.cause is not None:
-            if not (error.cls_name or "").startswith("Dagster"):
-                break  # the first exception that is ours, not Dagster's wrapper
-            error = error.cause
-        detail = one_line(error.message) if error else "unknown error"
-        raise RunError(f"step {event.step_key} failed: {detail}")
-    raise RunError(f"run {result.run_id} failed")
-
-
-def summarize(data_dir: Path, warnings: list[str]) -> list[str]:
-    """The summary an operator reads: from the published marts (summary.py)."""
-    from .summary import summary_lines
-
-    return summary_lines(published_marts_path(data_dir), warnings)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.core.paths import published_marts_path
+
 
 def money(value: Decimal) -> str:
     return f"{value:,.2f}"
@@ -53,3 +55,8 @@ def summary_lines(marts_path: Path, warnings: list[str]) -> list[str]:
     else:
         lines.append("warnings: none")
     return lines
+
+
+def summarize(data_dir: Path, warnings: list[str]) -> list[str]:
+    """The summary an operator reads: from the published marts (summary.py)."""
+    return summary_lines(published_marts_path(data_dir), warnings)

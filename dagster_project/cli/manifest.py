@@ -1,0 +1,59 @@
+"""dbt's manifest, which the Dagster definitions read: parsed again only when the dbt project
+or the target changed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from .errors import RunError
+
+MANIFEST_STAMP = ".manifest_target"  # the dbt target (engine) the manifest was parsed for
+
+
+def dbt_sources_changed_since(manifest: Path, project_dir: Path, profiles_dir: Path) -> bool:
+    """True when a file dbt parses is newer than `manifest` (or there is no manifest)."""
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    files = [project_dir / "dbt_project.yml", profiles_dir / "profiles.yml"]
+    for folder in ("models", "macros", "seeds", "tests"):
+        files.extend(p for p in (project_dir / folder).rglob("*") if p.is_file())
+    return any(p.stat().st_mtime > built for p in files if p.exists())
+
+
+def prepare_dbt_manifest() -> bool:
+    """Build dbt's manifest (the Dagster definitions read it) unless it is current: parsed for
+    this dbt target, after every change to the project. Returns whether dbt parse ran."""
+    from dagster_project.defs.resources import dbt_project, venv_dbt_executable
+
+    project_dir = Path(dbt_project.project_dir)
+    target_dir = project_dir / dbt_project.target_path
+    stamp = target_dir / MANIFEST_STAMP
+    target = os.environ.get("DBT_TARGET", "duckdb")
+    current = (
+        stamp.exists()
+        and stamp.read_text() == target
+        and not dbt_sources_changed_since(
+            Path(dbt_project.manifest_path), project_dir, Path(dbt_project.profiles_dir)
+        )
+    )
+    if current:
+        return False
+    command = [
+        venv_dbt_executable(),
+        "parse",
+        "--quiet",
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(dbt_project.profiles_dir),
+        "--target-path",
+        str(target_dir),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RunError(f"dbt parse failed:\n{done.stdout}{done.stderr}")
+    stamp.write_text(target)
+    return True
