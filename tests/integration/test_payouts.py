@@ -37,14 +37,18 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import REPO_ROOT, run_cli
 from tests.integration.test_golden_scenario import (
     click,
     customer,
@@ -318,3 +322,51 @@ def test_damaged_ledger_line_stops_the_run(scenario, tmp_path):
         ).fetchall() == [
             ("2026-03.jsonl", 1, "delta_usd must be a decimal string with at most 2 decimal places")
         ]
+
+
+def close_killed_at(data_dir: Path, month: str, marker: str) -> None:
+    """Start `close-month` and kill -9 its whole process tree as soon as its progress shows
+    `marker` (dbt included: it would die with the process anyway)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dagster_project", "close-month", "--data-dir", str(data_dir)]
+        + [month],
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    seen = []
+    try:
+        for line in proc.stderr:
+            seen.append(line)
+            if marker in line:
+                os.killpg(proc.pid, signal.SIGKILL)
+                break
+    finally:
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "".join(seen)[-2000:]
+
+
+def test_kill_9_during_a_close_leaves_no_trace_or_the_whole_close(tmp_path):
+    """Killed before the ledger file is committed: no ledger, no CSV, and the close can be done
+    again. Killed right after the commit: the period is closed, and the next run finishes the
+    close (marts, CSV) with the figures of close 1."""
+    d = tmp_path / "data"
+    write_stage_1(d)
+    close_killed_at(d, "2026-02", "[run] transforming")
+    assert not (d / "ledger" / "2026-02.jsonl").exists()
+    assert not (d / "payouts").exists() or not any((d / "payouts").iterdir())
+
+    close_killed_at(d, "2026-02", "[close] wrote")
+    ledger = (d / "ledger" / "2026-02.jsonl").read_text().splitlines()
+    assert [
+        (x["sale_id"], x["tier"], x["partner_id"], x["delta_usd"]) for x in map(json.loads, ledger)
+    ] == [("S1", 2, "A", "15.00"), ("S2", 1, "A", "20.00"), ("S1", 1, "B", "60.00")]
+    assert_refused(d, "2026-02", "already closed")
+
+    done = run_cli("run", "--data-dir", str(d))
+    assert done.returncode == 0, done.stderr
+    assert payout_lines(d, "2026-02") == CLOSE_1
+    assert payouts(d) == PAYOUTS_1
+    assert csv_text(d, "2026-02") == "partner_id,payout_usd\nB,60.00\n"

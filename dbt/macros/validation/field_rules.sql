@@ -26,9 +26,11 @@
 
 {#- Reason a raw line cannot be read as a JSON object at all, or NULL. A line the loader cut
     (over 1 MiB) is rejected first, so its JSON is never parsed. -#}
-{% macro line_problem(raw_line, is_valid_utf8, is_truncated) -%}
+{% macro line_problem(raw_line, is_valid_utf8, is_truncated=none) -%}
     case
+        {%- if is_truncated is not none %}
         when {{ is_truncated }} = true then 'line too long'
+        {%- endif %}
         when {{ is_valid_utf8 }} = false then 'line is not valid UTF-8'
         when not {{ partner_commissions.json_is_valid(raw_line) }} then 'not valid JSON'
         when not {{ partner_commissions.json_is_object(raw_line) }} then 'line is a JSON value but not an object'
