@@ -48,7 +48,7 @@ class DbtCli(DbtCliResource):
     """dagster-dbt's dbt resource without its in-process dbt adapter.
 
     Before each dbt command, DbtCliResource loads the dbt project, profile and adapter inside
-    the Dagster process (about 3 s of a nightly run). It uses that adapter only to fetch
+    the Dagster process, a cost every run pays (bench/README.md). It uses that adapter only to fetch
     column metadata and row counts on request, which this project does not ask for; with no
     adapter (the state DbtCliResource itself falls back to when loading fails) the dbt
     subprocess, events and checks are unchanged.
@@ -60,7 +60,7 @@ class DbtCli(DbtCliResource):
     @cached_property
     def _cli_version(self) -> Version:
         """dbt-core's version, read from this interpreter's packages when the executable is the
-        venv's own `dbt`; the base class runs `dbt --version` for it (1.6 s of each run)."""
+        venv's own `dbt`; the base class runs `dbt --version` for it in a subprocess."""
         if Path(self.dbt_executable) in (VENV_DBT, DBT_LAUNCHER):
             return Version(installed_version("dbt-core"))
         return super()._cli_version
