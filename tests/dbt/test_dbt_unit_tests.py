@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.defs.ingest.ledger_loading import ensure_ledger_schema
 from dagster_project.defs.ingest.raw_loading import ensure_raw_schema
 from dagster_project.defs.resources import dbt_project, venv_dbt_executable
 
@@ -20,7 +21,8 @@ def test_every_dbt_unit_test_passes(tmp_path: Path, dbt_manifest: Path):
     assert expected >= 10  # the suite beside the models, not an empty selection
     warehouse = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(warehouse)) as con:
-        ensure_raw_schema(con)  # the models' sources
+        ensure_raw_schema(con)  # the models' sources: the feeds and the ledger
+        ensure_ledger_schema(con)
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("PARTNER_DBT_")},
         "WAREHOUSE_PATH": str(warehouse),
