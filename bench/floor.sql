@@ -130,8 +130,14 @@ CREATE OR REPLACE TEMP MACRO log_date_of(filename) AS CAST(left(parse_filename(f
 -- ---- Money (macros/business_rules/money.sql) --------------------------------------------------------
 -- round(x, 2) on DECIMAL is half away from zero; every operand stays DECIMAL.
 
+-- The rate keeps 20 of its up to 28 decimals here (DECIMAL(18, 4) x DECIMAL(38, 20) is an exact
+-- DECIMAL(38, 24) below 1e14): the pipeline's exact product differs only for a rate with more
+-- than 20 decimals or a USD value of 1e13 or more (held there, NULL here), which the generated
+-- profiles never have.
 CREATE OR REPLACE TEMP MACRO to_usd(amount, usd_per_unit) AS
-    CAST(round(CAST(amount AS DECIMAL(18, 4)) * CAST(usd_per_unit AS DECIMAL(20, 10)), 2) AS DECIMAL(18, 2));
+    CASE WHEN CAST(amount AS DOUBLE) * CAST(usd_per_unit AS DOUBLE) < 1e13 THEN
+        CAST(round(CAST(amount AS DECIMAL(18, 4)) * CAST(usd_per_unit AS DECIMAL(38, 20)), 2) AS DECIMAL(18, 2))
+    END;
 CREATE OR REPLACE TEMP MACRO commission_amount(amount_usd, rate) AS
     CAST(round(CAST(amount_usd AS DECIMAL(18, 2)) * CAST(rate AS DECIMAL(9, 6)), 2) AS DECIMAL(18, 2));
 
@@ -280,7 +286,7 @@ fx_lines AS (
     SELECT
         iso_date(json_str(date)) AS rate_date,
         json_str(currency) AS currency_text,
-        try_cast(decimal_text(json_number_or_string(usd_per_unit), 10, 18) AS DECIMAL(28, 10))
+        try_cast(decimal_text(json_number_or_string(usd_per_unit), 28, 10) AS DECIMAL(38, 28))
             AS usd_per_unit,
         log_date_of(filename) AS log_date,
         ordinality AS line_order
@@ -292,7 +298,7 @@ fx_lines AS (
 ),
 
 stg_fx_rates AS (
-    -- date (YYYY-MM-DD), currency, usd_per_unit (> 0, at most 10 decimals) required; one
+    -- date (YYYY-MM-DD), currency, usd_per_unit (> 0, below 1e10, at most 28 decimals); one
     -- rate per (date, currency): the first delivery wins.
     SELECT DISTINCT ON (rate_date, upper(currency_text))
         rate_date,
@@ -388,15 +394,12 @@ stg_clicks AS (
 ),
 
 -- ---- Holding "now" (intermediate/int_as_of_date.sql) -----------------------------------------
--- The latest log date of any staged (valid, first-delivered) row of the five feeds.
+-- The latest log date with a delivered file of any feed (the file names), whatever its lines held.
 
 as_of AS (
-    -- A click first delivered after the other feeds' latest date has a line after it, so
-    -- its click_id is among those staged.
-    SELECT greatest(
-        (SELECT log_date FROM as_of_without_clicks),
-        (SELECT max(log_date) FROM stg_clicks)
-    ) AS as_of_date
+    -- The latest log date with a delivered file of any feed, whatever its lines held.
+    SELECT max(log_date_of(file)) AS as_of_date
+    FROM glob(getvariable('raw_dir') || '/*/????-??-??.jsonl*')
 ),
 
 -- ---- Partners and attribution (int_first_signups, int_partners, int_attribution_candidates,
@@ -431,8 +434,12 @@ parameter_referrers AS (
 cookie_referrers AS (
     -- Rule 2 `cookie`: the latest click (ties: higher click_id) of the same visitor_id, at or
     -- before the signup and less than attribution_window_days before it, whose partner
-    -- existed at the click (and precedes the signup), self-referrals skipped.
-    SELECT DISTINCT ON (s.signup_id) s.signup_id, r.partner_id
+    -- existed at the click (and precedes the signup); when that click is a self-referral the
+    -- signup stays unattributed (older clicks are not tried).
+    SELECT signup_id, partner_id
+    FROM (
+    SELECT DISTINCT ON (s.signup_id) s.signup_id, r.partner_id,
+        is_self_referral(r.partner_id, r.email_hash, s.account_id, s.email_hash) AS is_self
     FROM first_signups AS s
     JOIN stg_clicks AS c
         ON c.visitor_id = s.visitor_id
@@ -443,8 +450,9 @@ cookie_referrers AS (
         AND c.clicked_at >= r.signed_up_at
     WHERE
         referrer_precedes(r.signed_up_at, r.signup_id, s.signed_up_at, s.signup_id, s.signup_kind)
-        AND NOT is_self_referral(r.partner_id, r.email_hash, s.account_id, s.email_hash)
     ORDER BY s.signup_id, c.clicked_at DESC, c.click_id DESC
+    )
+    WHERE NOT is_self
 ),
 
 referrers AS (
