@@ -180,10 +180,10 @@ def cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "dagster_project", *args]
 
 
-def start_run(data_dir: Path) -> subprocess.Popen:
+def start_run(data_dir: Path, *flags: str) -> subprocess.Popen:
     """The run command in its own session and process group; stderr (progress) is piped."""
     return subprocess.Popen(
-        cli("run", "--data-dir", str(data_dir)),
+        cli("run", "--data-dir", str(data_dir), *flags),
         cwd=REPO_ROOT,
         env=cli_env(),
         stdin=subprocess.DEVNULL,
@@ -223,9 +223,9 @@ def progress(proc: subprocess.Popen, data_dir: Path) -> Iterator[str]:
         yield line
 
 
-def run_to_end(data_dir: Path) -> str:
+def run_to_end(data_dir: Path, *flags: str) -> str:
     """An uninterrupted run; return its stderr. Fails the test on error or on a stall."""
-    proc = start_run(data_dir)
+    proc = start_run(data_dir, *flags)
     try:
         stderr = "".join(progress(proc, data_dir))
         proc.wait(timeout=60)
