@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from dagster_project.defs.ingest.ledger_loading import ensure_ledger_schema
-from dagster_project.defs.ingest.raw_loading import RAW_COLUMNS
+from dagster_project.defs.ingest.raw_loading import RAW_COLUMNS, ensure_raw_schema
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_DIR = REPO_ROOT / "dbt"
@@ -132,6 +132,7 @@ def write_raw(warehouse: Path, raw: dict[str, dict[date, list]]) -> None:
     con = duckdb.connect(str(warehouse))
     try:
         con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+        ensure_raw_schema(con)  # the loader's bookkeeping tables too
         ensure_ledger_schema(con)  # an empty ledger: no period closed
         for feed in FEEDS:  # identifiers from a fixed list
             con.execute(f"CREATE OR REPLACE TABLE raw.{feed} ({RAW_COLUMNS})")

@@ -22,7 +22,7 @@
     {%- set location = env_var('PARTNER_SPARK_RAW_DIR', '') -%}
     {%- if execute and location -%}
         {%- do run_query('create database if not exists raw') -%}
-        {%- for feed in ['clicks', 'signups', 'sales', 'partner_status', 'fx_rates'] -%}
+        {%- for feed in partner_commissions.raw_feeds() -%}
             {#- External (a location): dropping it leaves the files; recreated so that a table
                 registered before a column was added gets it. -#}
             {%- do run_query('drop table if exists raw.' ~ feed) -%}

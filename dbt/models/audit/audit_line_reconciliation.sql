@@ -5,23 +5,22 @@
     duplicates. A mismatch means a log date was loaded into raw but its base model was not
     (re)built for it, or a bug. -#}
 
-{%- set feeds = ['clicks', 'signups', 'sales', 'partner_status', 'fx_rates'] %}
+{%- set feeds = partner_commissions.raw_feeds() %}
 
 with counts as (
 
+    select
+        feed,
+        log_date,
+        raw_lines,
+        0 as staged,
+        0 as rejected,
+        0 as duplicates
+    from {{ ref('stg_raw_line_counts') }}
+
+    union all
+
     {% for feed in feeds -%}
-        select
-            {{ partner_commissions.sql_literal(feed) }} as feed,
-            log_date,
-            count(*) as raw_lines,
-            0 as staged,
-            0 as rejected,
-            0 as duplicates
-        from {{ source('raw', feed) }}
-        group by log_date
-
-        union all
-
         select
             {{ partner_commissions.sql_literal(feed) }} as feed,
             log_date,

@@ -4,7 +4,7 @@
     Incremental by log date like base_<feed>: whether a line is rejected depends on that line
     alone. -#}
 
-{%- set feeds = ['clicks', 'signups', 'sales', 'partner_status', 'fx_rates'] %}
+{%- set feeds = partner_commissions.raw_feeds() %}
 
 {% for feed in feeds -%}
     select

@@ -1,12 +1,12 @@
 -- SPEC §3 Holding — "now" (the as-of date): the latest log date with a delivered file of
 -- any feed, whatever its lines held (all rejected, all duplicates, or none), read from the
--- loader's list of loaded files, so a rerun on the same data gives the same answer. Also the
--- first log date delivered (run_info). One row.
+-- loader's list of loaded files (stg_loaded_files), so a rerun on the same data gives the
+-- same answer. Also the first log date delivered (run_info). One row.
 
 with delivered_files as (
 
     select log_date
-    from {{ source('raw', 'file_loads') }}
+    from {{ ref('stg_loaded_files') }}
     where file_name is not null
 
 ),
