@@ -14,7 +14,7 @@ import dagster as dg
 from dagster_project.core.paths import data_dir_from_env
 from dagster_project.core.tags import DATA_DIR_TAG
 from dagster_project.defs.ingest.raw_feeds import raw_feed_assets
-from dagster_project.defs.payouts.payout_close import PAYOUT_CLOSE
+from dagster_project.defs.payouts.keys import PAYOUT_CLOSE
 
 RAW_ASSETS = dg.AssetSelection.assets(*raw_feed_assets)
 # Every run, however launched (run command, schedule, sensor, UI), names its data directory:

@@ -15,14 +15,13 @@ from dagster_project.core.duckdb_settings import dbt_environment
 from dagster_project.core.paths import warehouse_path
 from dagster_project.defs.ingest.partitions import WAREHOUSE_POOL
 from dagster_project.defs.payouts.close import CloseRefused, close_period
+from dagster_project.defs.payouts.keys import PAYOUT_CLOSE
 from dagster_project.defs.payouts.ledger import LedgerError, parse_month
 from dagster_project.defs.progress import report
 from dagster_project.defs.resources import DataDir
 from dagster_project.defs.transform.dbt_models import dbt_models
 from dagster_project.defs.transform.dbt_vars import dbt_process_env
 from dagster_project.engines import Engine
-
-PAYOUT_CLOSE = dg.AssetKey(["payouts", "close"])
 
 
 class CloseMonthConfig(dg.Config):

@@ -6,7 +6,7 @@ from dagster_duckdb import DuckDBResource
 from dagster_project.core.paths import published_marts_path
 from dagster_project.defs.checks.line_accounting import LINE_RECONCILIATION
 from dagster_project.defs.ingest.partitions import WAREHOUSE_POOL
-from dagster_project.defs.payouts.payout_close import PAYOUT_CLOSE
+from dagster_project.defs.payouts.keys import PAYOUT_CLOSE
 from dagster_project.defs.payouts.payout_files import write_missing_payout_files
 from dagster_project.defs.progress import report
 from dagster_project.defs.resources import DataDir
