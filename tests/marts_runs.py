@@ -32,6 +32,9 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.defs.publish.publish import quote_identifier
+from tests.marts_snapshot import select_rows
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STALL_TIMEOUT = 150  # seconds without a progress line (normally under 20): the run hangs
 WINDOW = "2026-10-"  # the log dates of the scenario: the sample's last days
@@ -50,12 +53,9 @@ def fingerprint(path: Path) -> str:
 
 
 def rows(table: str) -> str:
-    """SELECT of a published table's rows, without run_info.published_at: the instant of each
-    publish, the one value two publishes of the same marts do not share."""
-    name = '"' + table.replace('"', '""') + '"'
-    if table == "run_info":
-        return f"SELECT * EXCLUDE (published_at) FROM {name}"
-    return f"SELECT * FROM {name}"
+    """SELECT of a published table's rows, without the instant of publishing, the one value
+    two publishes of the same marts do not share."""
+    return select_rows(table, quote_identifier(table))
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:

@@ -12,6 +12,14 @@ from dagster_project.defs.publish.publish import quote_identifier
 PUBLISH_INSTANT = {"run_info": "published_at"}
 
 
+def select_rows(table: str, qualified_name: str) -> str:
+    """SELECT of a table's rows without its publishing instant (PUBLISH_INSTANT)."""
+    if table in PUBLISH_INSTANT:
+        instant = quote_identifier(PUBLISH_INSTANT[table])
+        return f"SELECT * EXCLUDE ({instant}) FROM {qualified_name}"
+    return f"SELECT * FROM {qualified_name}"
+
+
 def table_snapshots(path: Path, schema: str = "main") -> dict[str, tuple[int, str]]:
     """Per table of `schema`: (row count, md5 of its sorted rows rendered as text), leaving
     out run_info's publishing instant."""
@@ -27,11 +35,8 @@ def table_snapshots(path: Path, schema: str = "main") -> dict[str, tuple[int, st
         out = {}
         for table in tables:
             name = f"{quote_identifier(schema)}.{quote_identifier(table)}"
-            columns = "*"
-            if table in PUBLISH_INSTANT:
-                columns = f"* exclude ({quote_identifier(PUBLISH_INSTANT[table])})"
             out[table] = con.execute(
                 f"select count(*), md5(coalesce(string_agg(r, chr(10) order by r), ''))"
-                f" from (select cast(t as varchar) as r from (select {columns} from {name}) as t)"
+                f" from (select cast(t as varchar) as r from ({select_rows(table, name)}) as t)"
             ).fetchone()
     return out

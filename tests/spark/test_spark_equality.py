@@ -31,6 +31,7 @@ import pytest
 
 from tests.conftest import REPO_ROOT, run_cli
 from tests.integration.test_golden_scenario import write_golden_logs
+from tests.marts_snapshot import PUBLISH_INSTANT
 
 pytest.importorskip("pyspark")
 pytestmark = pytest.mark.spark
@@ -59,8 +60,6 @@ LEDGER_2026_02 = [
     ("S2", 2, "P1", "0.51"),
     ("S999", 1, "P3", "60.00"),
 ]
-# Differs between any two publishes by design: the instant of publishing.
-PUBLISH_INSTANT = {"run_info": {"published_at"}}
 SMALL_DAYS = int(os.environ.get("SPARK_TEST_SMALL_DAYS", "60"))
 
 # Lines whose parsing could differ between DuckDB's JSON reader and Spark's (Jackson).
@@ -274,7 +273,7 @@ def test_mart_equals_duckdb_row_for_row(runs, mart):
     duck_dir, spark_dir = runs
     with duckdb.connect(str(duck_dir / "marts.duckdb"), read_only=True) as duck:
         schema = _schema(duck, mart)
-        columns = [name for name, _ in schema if name not in PUBLISH_INSTANT.get(mart, set())]
+        columns = [name for name, _ in schema if name != PUBLISH_INSTANT.get(mart)]
         expected = _rows(duck, mart, columns)
     assert expected, f"{mart} is empty: the comparison would prove nothing"
     with duckdb.connect() as con:
