@@ -26,7 +26,7 @@ def dbt_sources_changed_since(manifest: Path, project_dir: Path, profiles_dir: P
 def prepare_dbt_manifest() -> bool:
     """Build dbt's manifest (the Dagster definitions read it) unless it is current: parsed for
     this dbt target, after every change to the project. Returns whether dbt parse ran."""
-    from dagster_project.defs.resources import dbt_project, venv_dbt_executable
+    from dagster_project.defs.resources import dbt_project, dbt_project_args, venv_dbt_executable
 
     project_dir = Path(dbt_project.project_dir)
     target_dir = project_dir / dbt_project.target_path
@@ -41,17 +41,7 @@ def prepare_dbt_manifest() -> bool:
     )
     if current:
         return False
-    command = [
-        venv_dbt_executable(),
-        "parse",
-        "--quiet",
-        "--project-dir",
-        str(project_dir),
-        "--profiles-dir",
-        str(dbt_project.profiles_dir),
-        "--target-path",
-        str(target_dir),
-    ]
+    command = [venv_dbt_executable(), "parse", "--quiet", *dbt_project_args()]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         raise RunError(f"dbt parse failed:\n{done.stdout}{done.stderr}")

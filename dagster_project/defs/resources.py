@@ -44,6 +44,20 @@ def run_dbt_executable() -> str:
     return venv_dbt_executable()
 
 
+def dbt_project_args() -> list[str]:
+    """The arguments that point a dbt command started outside dagster-dbt at this project and
+    its own target directory (where the manifest the definitions read lives)."""
+    project_dir = Path(dbt_project.project_dir)
+    return [
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(dbt_project.profiles_dir),
+        "--target-path",
+        str(project_dir / dbt_project.target_path),
+    ]
+
+
 class DbtCli(DbtCliResource):
     """dagster-dbt's dbt resource without its in-process dbt adapter.
 

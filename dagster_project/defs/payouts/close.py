@@ -105,9 +105,8 @@ def warehouse_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
 
 def run_dbt_build(select: list[str], env: dict[str, str]) -> None:
     """`dbt build --select ...` in the project's target directory; RuntimeError on failure."""
-    from dagster_project.defs.resources import dbt_project, run_dbt_executable
+    from dagster_project.defs.resources import dbt_project_args, run_dbt_executable
 
-    project_dir = Path(dbt_project.project_dir)
     command = [
         run_dbt_executable(),  # dies with this process (a kill -9 of the close takes it along)
         "build",
@@ -115,12 +114,7 @@ def run_dbt_build(select: list[str], env: dict[str, str]) -> None:
         *select,
         "--exclude-resource-type",
         "unit_test",
-        "--project-dir",
-        str(project_dir),
-        "--profiles-dir",
-        str(dbt_project.profiles_dir),
-        "--target-path",
-        str(project_dir / dbt_project.target_path),
+        *dbt_project_args(),
     ]
     done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **env})
     if done.returncode != 0:
