@@ -135,26 +135,30 @@ def write_stage_3(d: Path) -> None:
     )
 
 
-def rows(data_dir: Path, sql: str) -> list[tuple]:
+def rows(data_dir: Path, sql: str, params: list | None = None) -> list[tuple]:
     with duckdb.connect(str(data_dir / "marts.duckdb"), read_only=True) as con:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params or []).fetchall()
 
 
 def payout_lines(data_dir: Path, period: str) -> list[tuple]:
     return rows(
         data_dir,
         "SELECT strftime(period, '%Y-%m'), sale_id, tier, partner_id, delta_usd, kind"
-        f" FROM payout_lines WHERE period = DATE '{period}-01' ORDER BY sale_id, tier, partner_id",
+        " FROM payout_lines WHERE strftime(period, '%Y-%m') = ?"
+        " ORDER BY sale_id, tier, partner_id",
+        [period],
     )
 
 
 def payouts(data_dir: Path, table: str = "payouts", period: str | None = None) -> list[tuple]:
-    where = f" WHERE period = DATE '{period}-01'" if period else ""
+    assert table in PAYOUT_TABLES  # an identifier from the fixed list, never a value
     return rows(
         data_dir,
         "SELECT strftime(period, '%Y-%m'), partner_id, carried_in_usd, new_usd, adjustment_usd,"
         " balance_usd, payout_usd, carried_out_usd"
-        f" FROM {table}{where} ORDER BY period, partner_id",
+        f" FROM {table} WHERE ? IS NULL OR strftime(period, '%Y-%m') = ?"
+        " ORDER BY period, partner_id",
+        [period, period],
     )
 
 
