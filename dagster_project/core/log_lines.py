@@ -20,14 +20,14 @@ from .fingerprints import FileVersion, fingerprint
 from .log_files import RawFileError
 
 MAX_LINE_BYTES = 1_048_576  # SPEC §2: a longer line is rejected, its first 1 MiB kept
-_CHUNK = 4 << 20  # bytes read at a time
+_CHUNK = 16 << 20  # bytes read at a time (usually one batch)
 _BATCH = 16 << 20  # bytes of text handed on at a time
 
 
 @dataclass
 class LineBatch:
     first_line: int  # the physical line number of the batch's first line
-    text: str  # the batch's lines joined by "\n" (a trailing CR not removed yet)
+    text: str  # the batch's lines joined by "\n" (trailing CRs removed; may end with "\n")
     invalid: list[int]  # 1-based positions within the batch of lines not valid UTF-8
     truncated: list[int]  # positions of lines cut to MAX_LINE_BYTES
 
@@ -61,15 +61,107 @@ def _physical_lines(stream) -> Iterator[tuple[bytes, bool]]:
         yield bytes(carry), long_line
 
 
+def _decode(data: bytes) -> tuple[str, list[int]]:
+    """Complete lines (no line over MAX_LINE_BYTES) as text, one trailing CR removed from each
+    line, and the 0-based indexes of the lines that are not valid UTF-8 (decoded with U+FFFD
+    replacing the bad bytes), as the line-by-line rules do, but a whole chunk at a time. A
+    strict decode stops at the first bad byte: the lines before it are decoded again, the bad
+    line on its own, and decoding goes on after it (each byte is decoded at most twice)."""
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n")  # one CR per line: b"a\r\r\n" -> b"a\r\n"
+        if data.endswith(b"\r"):  # the file's last line, without a newline
+            data = data[:-1]
+    view = memoryview(data)
+    pieces: list[str] = []
+    invalid: list[int] = []
+    pos = line_index = 0  # line_index: newlines in data[:pos]
+    while True:
+        try:
+            pieces.append(str(view[pos:], "utf-8"))
+            return "".join(pieces), invalid
+        except UnicodeDecodeError as exc:
+            bad = pos + exc.start
+            start = data.rfind(b"\n", pos, bad) + 1 or pos
+            end = data.find(b"\n", bad)
+            end = len(data) if end < 0 else end
+            line_index += data.count(b"\n", pos, start)
+            invalid.append(line_index)
+            pieces.append(str(view[pos:start], "utf-8"))
+            pieces.append(str(view[start:end], "utf-8", errors="replace"))
+            pos = end
+
+
+class _Prepended:
+    """A stream that first returns `head`, then what `stream` holds."""
+
+    def __init__(self, head: bytes, stream):
+        self._head, self._stream = head, stream
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            data, self._head = self._head, b""
+            return data
+        return self._stream.read(size)
+
+
+def _too_long(data: bytes) -> bool:
+    """Whether a line of `data` (complete lines) is over MAX_LINE_BYTES. Such a line holds a
+    whole aligned block of MAX_LINE_BYTES // 2 bytes without a newline: only then are the
+    line lengths measured."""
+    block = MAX_LINE_BYTES // 2
+    if all(data.find(b"\n", o, o + block) >= 0 for o in range(0, len(data) - block + 1, block)):
+        return False
+    return max(map(len, data.split(b"\n"))) > MAX_LINE_BYTES
+
+
 def line_batches(stream) -> Iterator[LineBatch]:
-    """The stream's lines in batches of about _BATCH bytes."""
+    """The stream's lines in batches of about _BATCH bytes.
+
+    Chunks of complete lines are decoded whole (_decode), a batch's text then ending with
+    "\n". From the first line over MAX_LINE_BYTES on, the rest of the stream goes line by line
+    (_line_by_line_batches: a cut line is never held whole), numbered on."""
+    texts: list[str] = []
+    invalid: list[int] = []
+    lines = size = 0  # in the batch being built
+    first = 1
+    carry = b""
+    while chunk := stream.read(_CHUNK):
+        data = carry + chunk
+        cut = data.rfind(b"\n") + 1
+        if len(data) - cut > MAX_LINE_BYTES or _too_long(data[:cut]):
+            break
+        carry = data[cut:]
+        text, bad = _decode(data[:cut])
+        texts.append(text)
+        invalid += [lines + index + 1 for index in bad]
+        lines += data.count(b"\n", 0, cut)
+        size += cut
+        if size >= _BATCH:
+            yield LineBatch(first, "".join(texts), invalid, [])
+            first += lines
+            texts, invalid, lines, size = [], [], 0, 0
+    else:  # the whole stream was read: its last line has no newline
+        if carry:
+            text, bad = _decode(carry)
+            texts.append(text)
+            invalid += [lines + 1 for _ in bad]
+        if texts:
+            yield LineBatch(first, "".join(texts), invalid, [])
+        return
+    if texts:
+        yield LineBatch(first, "".join(texts), invalid, [])
+    yield from _line_by_line_batches(_Prepended(data, stream), first + lines)
+
+
+def _line_by_line_batches(stream, first_number: int = 1) -> Iterator[LineBatch]:
+    """The stream's lines in batches, each line decoded, cut and flagged on its own."""
     lines: list[str] = []
     invalid: list[int] = []
     truncated: list[int] = []
     size = 0
-    first = 1
+    first = first_number
     strict = codecs.getdecoder("utf-8")
-    for number, (raw, long_line) in enumerate(_physical_lines(stream), start=1):
+    for number, (raw, long_line) in enumerate(_physical_lines(stream), start=first_number):
         if raw.endswith(b"\r") and not long_line:
             raw = raw[:-1]
         if long_line or len(raw) > MAX_LINE_BYTES:
@@ -115,6 +207,6 @@ def read_lines(path: Path) -> tuple[str, list[int]]:
     invalid: list[int] = []
     with open(path, "rb") as fh:
         for batch in line_batches(fh):
-            texts.append(batch.text)
+            texts.append(batch.text.removesuffix("\n"))  # batches end a line, or not
             invalid += [batch.first_line + position - 1 for position in batch.invalid]
     return "\n".join(texts), invalid

@@ -19,7 +19,7 @@ from dagster_project.defs.ingest.pending_work import write_state_copy
 from dagster_project.defs.ingest.raw_loading import (
     claim_loads,
     ensure_raw_schema,
-    load_partition,
+    load_partitions,
     load_state,
     mark_claimed_transformed,
 )
@@ -49,9 +49,9 @@ class DuckDBEngine(WarehouseEngine):
 
     def _load_keys(self, con, feed: str, keys: list[str], force: bool, say: Say) -> dict:
         loaded = skipped = absent = rows = 0
-        for done, key in enumerate(keys, start=1):
-            paths = files_for(self.data_dir, feed, key)
-            result = load_partition(con, feed, date.fromisoformat(key), paths, force=force)
+        files = ((date.fromisoformat(k), files_for(self.data_dir, feed, k)) for k in keys)
+        results = load_partitions(con, feed, files, force=force)
+        for done, result in enumerate(results, start=1):
             if result.file_name is None:
                 absent += 1  # no file for this feed and date
             elif result.skipped:

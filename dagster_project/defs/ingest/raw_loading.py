@@ -7,6 +7,11 @@ file as a stream of line batches). Parsing and validation happen in dbt.
 A file that cannot be read whole (corrupt, truncated or empty gzip, no
 permission) raises RawFileError naming it, and nothing of it is loaded: the old rows are
 deleted and the new ones inserted in one transaction, committed only after the last byte.
+A run loads all its log dates of a feed in one transaction (`load_partitions`): one commit
+instead of one per file, and rows written straight to the database file instead of through
+the write-ahead log (≈ 30 % of the load time); a file that fails leaves the feed's raw table
+as it was before the run. Raw lines are stored zstd-compressed: as fast to write and to
+scan as DuckDB's default string compression here, and half the size.
 
 `raw._file_loads` records per feed and log date the file's version (core.fingerprints.FileVersion:
 content hash and the stat it was hashed at), its row count and whether dbt has transformed the
@@ -18,6 +23,8 @@ stays pending.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,11 +37,12 @@ from dagster_project.core.log_files import RawFileError
 from dagster_project.core.log_lines import LineBatch, read_log_file
 from dagster_project.defs.ingest.pending_work import EMPTY_STATE, LoadState, state_from_rows
 
-__all__ = ["RawFileError", "LoadResult", "load_partition", "ensure_raw_schema"]
+__all__ = ["RawFileError", "LoadResult", "load_partition", "load_partitions", "ensure_raw_schema"]
 
 RAW_COLUMNS = (
     "log_date DATE NOT NULL, file_name VARCHAR NOT NULL, line_number BIGINT NOT NULL, "
-    "raw_line VARCHAR NOT NULL, is_valid_utf8 BOOLEAN NOT NULL, is_truncated BOOLEAN"
+    "raw_line VARCHAR NOT NULL USING COMPRESSION zstd, is_valid_utf8 BOOLEAN NOT NULL,"
+    " is_truncated BOOLEAN"
 )
 _FILE_LOAD_COLUMNS = (
     "feed, log_date, file_name, content_hash, size_bytes, mtime_ns, ctime_ns, inode,"
@@ -71,29 +79,28 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+_INSERT_LINES = """
+    INSERT INTO raw.{feed}
+        (log_date, file_name, line_number, raw_line, is_valid_utf8, is_truncated)
+    SELECT $log_date, $file_name, $first + position - 1, raw_line, {flags}
+    FROM unnest(string_split($text, chr(10))) WITH ORDINALITY AS lines(raw_line, position)
+    WHERE raw_line <> ''
+"""
+_ORDINARY = "true, false"  # every line valid UTF-8 and whole: the usual batch
+_FLAGGED = (
+    "NOT list_contains($invalid::BIGINT[], position), list_contains($truncated::BIGINT[], position)"
+)
+
+
 def _insert_batch(con, feed: str, log_date: date, file_name: str, batch: LineBatch) -> None:
-    con.execute(
-        f"""
-        INSERT INTO raw.{feed}
-            (log_date, file_name, line_number, raw_line, is_valid_utf8, is_truncated)
-        SELECT $log_date, $file_name, $first + position - 1, raw_line,
-               NOT list_contains($invalid::BIGINT[], position),
-               list_contains($truncated::BIGINT[], position)
-        FROM (
-            SELECT unnest(lines) AS raw_line, generate_subscripts(lines, 1) AS position
-            FROM (SELECT string_split($text, chr(10)) AS lines)
-        )
-        WHERE raw_line <> ''
-        """,
-        {
-            "log_date": log_date,
-            "file_name": file_name,
-            "first": batch.first_line,
-            "invalid": batch.invalid,
-            "truncated": batch.truncated,
-            "text": batch.text,
-        },
-    )
+    params = {"log_date": log_date, "file_name": file_name, "first": batch.first_line}
+    if batch.invalid or batch.truncated:
+        flags = _FLAGGED
+        params |= {"invalid": batch.invalid, "truncated": batch.truncated}
+    else:
+        flags = _ORDINARY
+    # `feed` is one of FEEDS (checked by load_partition), never data
+    con.execute(_INSERT_LINES.format(feed=feed, flags=flags), params | {"text": batch.text})
 
 
 # --- loading a partition ------------------------------------------------------------------
@@ -132,6 +139,21 @@ def _record(con, feed: str, log_date: date, version: FileVersion | None, rows: i
     )
 
 
+def load_partitions(
+    con: duckdb.DuckDBPyConnection,
+    feed: str,
+    files: Iterable[tuple[date, list[Path]]],
+    *,
+    force: bool = False,
+) -> Iterator[LoadResult]:
+    """load_partition for each (log date, its files), all in one transaction, committed when
+    the last is loaded (so after the caller took the last result); nothing of them when one
+    fails."""
+    with _transaction(con):
+        for log_date, paths in files:
+            yield _load(con, feed, log_date, paths, force)
+
+
 def load_partition(
     con: duckdb.DuckDBPyConnection,
     feed: str,
@@ -142,6 +164,22 @@ def load_partition(
 ) -> LoadResult:
     """Replace `raw.<feed>` rows of `log_date` with the lines of its file (if any), unless the
     file's content is the one loaded last (or `force`)."""
+    with _transaction(con):
+        return _load(con, feed, log_date, paths, force)
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def _load(con, feed: str, log_date: date, paths: list[Path], force: bool) -> LoadResult:
     if feed not in FEEDS:
         raise ValueError(f"unknown feed {feed!r}")
     if len(paths) > 1:
@@ -168,18 +206,12 @@ def load_partition(
 
 
 def _replace(con, feed: str, log_date: date, path: Path | None, previous) -> LoadResult:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(f"DELETE FROM raw.{feed} WHERE log_date = ?", [log_date])
-        version = _stream_into(con, feed, log_date, path) if path else None
-        rows = con.execute(
-            f"SELECT count(*) FROM raw.{feed} WHERE log_date = ?", [log_date]
-        ).fetchone()[0]
-        _record(con, feed, log_date, version, rows, False)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    con.execute(f"DELETE FROM raw.{feed} WHERE log_date = ?", [log_date])
+    version = _stream_into(con, feed, log_date, path) if path else None
+    rows = con.execute(
+        f"SELECT count(*) FROM raw.{feed} WHERE log_date = ?", [log_date]
+    ).fetchone()[0]
+    _record(con, feed, log_date, version, rows, False)
     return LoadResult(feed, log_date, path.name if path else None, rows, skipped=False)
 
 
