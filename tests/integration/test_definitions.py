@@ -77,6 +77,12 @@ def test_money_checks_block_and_freshness_warns(defs):
     assert ("published/marts_duckdb", "log_freshness") in checks
     # dbt's data tests are asset checks too, e.g. the primary key of every mart.
     assert ("marts/fct_sales", "unique_fct_sales_sale_id") in checks
+    # A model's required columns: one not_null_columns check, not one not_null per column.
+    assert ("marts/fct_sales", "not_null_columns_fct_sales") in checks
+    per_column = {c for c in checks if c[1].startswith("not_null_")} - {
+        c for c in checks if c[1].startswith("not_null_columns_")
+    }
+    assert not per_column
     specs = {
         (spec.asset_key.to_user_string(), spec.name): spec
         for a in defs.asset_checks or []
