@@ -245,10 +245,10 @@ def bench(memory_limit: str) -> dict:
         "scenarios": scenarios,
         "floor": floor,
     }
-    results["targets"] = report.verdicts(results)
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     if "scale_test" in previous:
         results["scale_test"] = previous["scale_test"]
+    results["targets"] = report.verdicts(results)
     publish_report(results)
     return results
 
@@ -279,6 +279,9 @@ def scale_test(memory_limit: str) -> dict:
     }
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results["scale_test"] = scale
+    if "scenarios" in results:  # judge the 4 x bench target beside the others
+        results["targets"] = report.verdicts(results)
+        publish_report(results)
     RESULTS.write_text(json.dumps(results, indent=1) + "\n")
     block = (
         f"Measured {scale['measured_at']}: {profile['lines']:,} lines in {profile['files']:,} "

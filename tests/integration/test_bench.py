@@ -69,13 +69,34 @@ def test_targets_are_judged_on_the_measured_figures():
         "floor": {"seconds": 120.0},
     }
     v = verdicts(results)
-    assert v["full_vs_floor"] == {"value": 1.25, "limit": 1.5, "met": True}
-    assert v["nightly_vs_full"]["value"] == pytest.approx(0.133, abs=1e-3)
-    assert v["nightly_vs_full"]["met"]
+    assert v["full_vs_floor"] == {
+        "value": 1.25,
+        "limit": 2.0,
+        "met": True,
+        "goal": 1.5,
+        "goal_met": True,
+    }
+    assert v["nightly_vs_floor"]["value"] == pytest.approx(0.167, abs=1e-3)  # 20 / 120
+    assert v["nightly_vs_floor"]["met"] and v["nightly_vs_floor"]["goal_met"]
     assert v["nightly_half_vs_full_history"] == {"value": 0.15, "limit": 0.2, "met": True}
     assert v["peak_rss_mb"] == {"value": 1900.0, "limit": 2048.0, "met": True}
-    results["scenarios"]["nightly"]["seconds"] = 25.0  # 25 / 150 = 0.167 > 0.15
-    assert not verdicts(results)["nightly_vs_full"]["met"]
+    assert "scale_peak_rss_mb" not in v  # no scale test in these results
+    results["scenarios"]["nightly"]["seconds"] = 72.0  # 72 / 120 = 0.6: limit met, goal not
+    assert verdicts(results)["nightly_vs_floor"] | {"value": 0} == {
+        "value": 0,
+        "limit": 1.0,
+        "met": True,
+        "goal": 0.5,
+        "goal_met": False,
+    }
+    results["scenarios"]["full"]["seconds"] = 241.0  # 241 / 120 > 2
+    assert not verdicts(results)["full_vs_floor"]["met"]
+    results["scale_test"] = {"full": {"peak_rss_mb": 2100.0}}
+    assert verdicts(results)["scale_peak_rss_mb"] == {
+        "value": 2100.0,
+        "limit": 2048.0,
+        "met": False,
+    }
 
 
 def test_the_readme_block_is_replaced_and_nothing_else():

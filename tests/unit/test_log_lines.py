@@ -89,12 +89,12 @@ def test_hand_made_file_gives_the_rules_rows(small_limits):
     assert rows == reference_rows(data)
 
 
-@pytest.mark.parametrize("seed", range(300))
-def test_random_files_give_the_rules_rows(small_limits, seed):
-    rng = random.Random(seed)
-    lines = [rng.choice(PIECES) for _ in range(rng.randint(0, 40))]
-    data = b"\n".join(lines) + rng.choice([b"", b"\n", b"\r\n", b"\r"])
-    assert batch_rows(data) == reference_rows(data)
+def test_random_files_give_the_rules_rows(small_limits):
+    for seed in range(300):
+        rng = random.Random(seed)
+        lines = [rng.choice(PIECES) for _ in range(rng.randint(0, 40))]
+        data = b"\n".join(lines) + rng.choice([b"", b"\n", b"\r\n", b"\r"])
+        assert batch_rows(data) == reference_rows(data), f"seed {seed}: {data!r}"
 
 
 def test_ordinary_files_take_whole_chunks(small_limits):
@@ -103,4 +103,4 @@ def test_ordinary_files_take_whole_chunks(small_limits):
     batches = list(log_lines.line_batches(io.BytesIO(data)))
     assert len(batches) == 5  # 890 bytes read 64 at a time, a batch closed at 150 or more
     assert all(len(b.text) >= 150 and b.text.endswith("\n") for b in batches[:-1])
-    assert batch_rows(data) == [(i + 1, '{"n":%d}' % i, True, False) for i in range(100)]
+    assert batch_rows(data) == [(i + 1, f'{{"n":{i}}}', True, False) for i in range(100)]

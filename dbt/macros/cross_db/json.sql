@@ -58,10 +58,16 @@
     {#- DuckDB's reader (yyjson) also accepts trailing commas and NaN/Infinity/inf/nan, which
         are not JSON: blank out string literals, then look for those outside of strings.
         A CASE, because DuckDB evaluates it lazily (AND/OR in a projection are not), and the
-        cheap pre-filter spares the expensive check for almost every line. -#}
+        cheap pre-filter spares the expensive check for almost every line (one case-sensitive
+        regex and two substring searches: half the time of one regex with the case
+        variants). -#}
     case
         when not coalesce(json_valid({{ text }}), false) then false
-        when not regexp_matches({{ text }}, ',\s*[\]}]|[Nn][Aa][Nn]|[Ii][Nn][Ff]') then true
+        when not (
+            regexp_matches({{ text }}, ',\s*[\]}]')
+            or contains(lower({{ text }}), 'nan')
+            or contains(lower({{ text }}), 'inf')
+        ) then true
         else not regexp_matches(
             regexp_replace(
                 regexp_replace({{ text }}, '"(?:[^"\\]|\\.)*"', '""', 'g'),
@@ -167,11 +173,14 @@
 {%- endmacro %}
 
 
-{#- DuckDB: json_type_of and json_text for every field of a line from ONE parse. Each
-    json_type(doc, path) or json_extract(doc, path) call parses the whole line again (a dozen
-    parses per line, most of base_<feed>'s time), while json_extract(doc, [paths]) parses it
-    once and returns each value as a small JSON document (NULL when the key is absent). The
-    repeated list expression is evaluated once (DuckDB eliminates common subexpressions).
+{#- DuckDB: json_type_of and json_text for every field of a line from ONE parse:
+    json_transform(doc, '{"key": "JSON", ...}') reads the line once into a STRUCT whose fields
+    hold each value's JSON text (NULL for an absent key and for JSON null, which every rule
+    treats alike). The type is the text's first character; a string without a backslash is
+    its text between the quotes (unescaped by json_extract_string otherwise). The repeated
+    struct expression is evaluated once (DuckDB eliminates common subexpressions); measured on
+    919 k bench clicks lines, 0.4 s against 1.8 s for json_extract of a list of paths with
+    json_type and json_extract_string per value.
 
     Numbers: DuckDB parses JSON numbers into DOUBLE and prints them back in shortest
     round-trip form, which loses digits beyond ~15 significant ones and rewrites 1e2 as 100.0
@@ -181,13 +190,14 @@
     literal is used only when it denotes the same double as DuckDB's value; otherwise fall
     back to DuckDB's text (exact for up to 15 significant digits). -#}
 {% macro duckdb__json_fields(doc, keys) -%}
-    {%- set paths = [] -%}
+    {%- set spec = [] -%}
     {%- for key in keys -%}
-        {%- do paths.append(partner_commissions._json_key_path(key)) -%}
+        {%- do partner_commissions._json_key_path(key) -%}
+        {%- do spec.append('"' ~ key ~ '":"JSON"') -%}
     {%- endfor -%}
-    {%- set values = 'json_extract(' ~ doc ~ ', [' ~ (paths | join(', ')) ~ '])' -%}
+    {%- set values = 'json_transform(' ~ doc ~ ", '{" ~ (spec | join(',')) ~ "}')" -%}
     {%- for key in keys %}
-        {%- set value = values ~ '[' ~ loop.index ~ ']' %}
+        {%- set value = 'cast(struct_extract(' ~ values ~ ", '" ~ key ~ "') as varchar)" %}
         {%- set literal -%}
             regexp_extract(
                 {{ doc }},
@@ -195,32 +205,30 @@
                 1
             )
         {%- endset %}
-        case json_type({{ value }})
-            when 'VARCHAR' then 'string'
-            when 'BIGINT' then 'number'
-            when 'UBIGINT' then 'number'
-            when 'HUGEINT' then 'number'
-            when 'DOUBLE' then 'number'
-            when 'BOOLEAN' then 'boolean'
-            when 'NULL' then 'null'
-            when 'OBJECT' then 'object'
-            when 'ARRAY' then 'array'
+        case left({{ value }}, 1)
+            when '"' then 'string'
+            when '{' then 'object'
+            when '[' then 'array'
+            when 't' then 'boolean'
+            when 'f' then 'boolean'
+            else case when {{ value }} is not null then 'number' end
         end as {{ key }}__type,
-        case json_type({{ value }})
-            when 'NULL' then null
-            when 'VARCHAR' then json_extract_string({{ value }}, '$')
-            when 'BIGINT' then json_extract_string({{ value }}, '$')
-            when 'UBIGINT' then json_extract_string({{ value }}, '$')
-            when 'HUGEINT' then json_extract_string({{ value }}, '$')
-            when 'DOUBLE' then coalesce(
+        case
+            when left({{ value }}, 1) = '"' then
+                case
+                    when contains({{ value }}, '\') then json_extract_string({{ value }}, '$')
+                    else {{ value }}[2:-2]
+                end
+            when left({{ value }}, 1) in ('{', '[', 't', 'f') then {{ value }}
+            when regexp_full_match({{ value }}, '-?[0-9]+') then {{ value }}
+            else coalesce(
                 list_filter(
                     [{{ literal }}],
                     lambda literal: try_cast(nullif(literal, '') as double)
-                        = try_cast(json_extract_string({{ value }}, '$') as double)
+                        = try_cast({{ value }} as double)
                 )[1],
-                json_extract_string({{ value }}, '$')
+                {{ value }}
             )
-            else cast({{ value }} as varchar)
         end as {{ key }}__text{{ "," if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
