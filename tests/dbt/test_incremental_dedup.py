@@ -126,3 +126,78 @@ def test_incremental_nights_deduplicate_like_a_build_from_scratch(tmp_path: Path
         ("c4", "P1", "2026-10-01"),
     ]
     assert final["duplicates"] == [("c1", "2026-10-03", "2026-10-02", False)]
+
+
+def dbt_test_failures(warehouse: Path, target: Path, vars_: dict, tests: str) -> dict[str, str]:
+    """`dbt test` of the named tests with the run's vars; their statuses by test name."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNER_DBT_")}
+    subprocess.run(
+        [
+            venv_dbt_executable(),
+            "test",
+            "--select",
+            tests,
+            "--project-dir",
+            str(dbt_project.project_dir),
+            "--profiles-dir",
+            str(dbt_project.profiles_dir),
+            "--target-path",
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        env={**env, **dbt_run_environment(vars_), "WAREHOUSE_PATH": str(warehouse)},
+    )
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return {
+        r["unique_id"].split(".")[2]: r["status"]
+        for r in results
+        if r["unique_id"].startswith("test.")
+    }
+
+
+def test_key_tests_of_a_night_look_at_its_rows_and_catch_their_duplicates(
+    tmp_path: Path, dbt_manifest
+):
+    """The base and stg key tests of a night (log_dates = [10-03], deduplication not rebuilt)
+    look only at 10-03's lines and at the events delivered on 10-03: a duplicate there fails
+    them; a duplicate among older rows only fails the test of a run over every log date."""
+    raw, warehouse, target = tmp_path / "raw", tmp_path / "warehouse.duckdb", tmp_path / "target"
+    for day, lines in (("2026-10-02", [click("c1", "P2")]), ("2026-10-03", [click("c3", "P3")])):
+        write(raw, day, lines)
+        vars_ = dbt_vars_for_run([day], load(warehouse, raw, [day]))
+        dbt(warehouse, target, vars_)
+    night = dbt_vars_for_run(["2026-10-03"], [])
+    tests = "unique_line_base_clicks test_name:unique_delivered_keys,stg_clicks"
+
+    def duplicate(older: bool) -> None:
+        """Each model as built, then one row of 10-02 (older) or of 10-03 (the night) twice."""
+        day, click_id = ("2026-10-02", "c1") if older else ("2026-10-03", "c3")
+        with duckdb.connect(str(warehouse)) as con:
+            for model in ("base_clicks", "stg_clicks"):
+                con.execute(
+                    f"CREATE OR REPLACE TEMP TABLE kept AS SELECT DISTINCT * FROM staging.{model}"
+                )
+                con.execute(f"DELETE FROM staging.{model}")
+                con.execute(f"INSERT INTO staging.{model} SELECT * FROM kept")
+            con.execute(
+                "INSERT INTO staging.base_clicks SELECT * FROM staging.base_clicks"
+                " WHERE log_date = ?",
+                [day],
+            )
+            con.execute(
+                "INSERT INTO staging.stg_clicks SELECT * FROM staging.stg_clicks"
+                " WHERE click_id = ?",
+                [click_id],
+            )
+
+    duplicate(older=True)
+    statuses = dbt_test_failures(warehouse, target, night, tests)
+    assert sorted(statuses) == [
+        "unique_delivered_keys_stg_clicks_click_id__ref_base_clicks_",
+        "unique_line_base_clicks",
+    ]
+    assert set(statuses.values()) == {"pass"}
+    assert set(dbt_test_failures(warehouse, target, FULL_REFRESH_VARS, tests).values()) == {"fail"}
+    duplicate(older=False)
+    assert set(dbt_test_failures(warehouse, target, night, tests).values()) == {"fail"}

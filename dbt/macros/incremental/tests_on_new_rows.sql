@@ -1,0 +1,23 @@
+{#- Key tests that scale with the night, not with the history.
+
+    A run that reprocesses only some log dates (var log_dates) leaves every other log date's
+    rows of a base_<feed> model exactly as the run that last checked them left them
+    (macros/incremental/by_log_date.sql), so a duplicate key that includes log_date can only
+    be among the reprocessed dates' rows; a deduplicated stg_<feed> model re-ranks only the
+    events delivered in those dates (deduplication.sql), so a duplicate can only involve one
+    of those events. The key tests below then look at those rows only, and at every row when
+    the run reprocesses every log date (log_dates unset: dbt by hand, --full-refresh) or,
+    for a deduplicated model, rebuilds it (var rebuild_deduplication). A first run selects
+    every log date present, so each row is checked at least once. -#}
+
+{#- The log dates a key test may restrict itself to, or none (test every row). -#}
+{% macro log_dates_under_test(deduplicated=false) -%}
+    {%- set dates = partner_commissions.selected_log_dates() -%}
+    {%- if dates is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if deduplicated and partner_commissions.run_setting('rebuild_deduplication', true) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(dates) }}
+{%- endmacro %}
