@@ -9,4 +9,10 @@ import dagster as dg
 
 def report(context: dg.AssetExecutionContext | dg.OpExecutionContext, message: str) -> None:
     context.log.info(message)
+    progress(message)
+
+
+def progress(message: str) -> None:
+    """A line for the terminal only: for what the run's own events already record (a dbt
+    model's materialization), where a log event each would cost one event-log write more."""
     print(message, file=sys.stderr, flush=True)

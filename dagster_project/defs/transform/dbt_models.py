@@ -23,7 +23,7 @@ from dagster_duckdb import DuckDBResource
 from dagster_project.core.duckdb_settings import dbt_environment
 from dagster_project.core.paths import warehouse_path
 from dagster_project.defs.ingest.partitions import WAREHOUSE_POOL
-from dagster_project.defs.progress import report
+from dagster_project.defs.progress import progress, report
 from dagster_project.defs.resources import DataDir, dbt_project
 from dagster_project.defs.transform.dbt_vars import (
     FULL_REFRESH_VARS,
@@ -110,7 +110,7 @@ def dbt_models(
             models += 1
             key = getattr(event, "asset_key", None)
             name = "/".join(key.path) if key else event.output_name.replace("__", "/")
-            report(context, f"[dbt] {models}/{total} built: {name}")
+            progress(f"[dbt] {models}/{total} built: {name}")  # the event itself is in the log
         yield event
     report(
         context, f"[dbt] {models} models and seeds built, {checks} tests ({failed_checks} failed)"
