@@ -15,11 +15,12 @@ import duckdb
 
 from dagster_project.core.log_files import files_for
 from dagster_project.defs.ingest.ledger_loading import load_ledger
+from dagster_project.defs.ingest.parallel_loading import load_in_parallel
 from dagster_project.defs.ingest.pending_work import write_state_copy
 from dagster_project.defs.ingest.raw_loading import (
+    LoadResult,
     claim_loads,
     ensure_raw_schema,
-    load_partitions,
     load_state,
     mark_claimed_transformed,
 )
@@ -48,27 +49,34 @@ class DuckDBEngine(WarehouseEngine):
                 self._refresh_state_copy(con)
 
     def _load_keys(self, con, feed: str, keys: list[str], force: bool, say: Say) -> dict:
-        loaded = skipped = absent = rows = 0
-        files = ((date.fromisoformat(k), files_for(self.data_dir, feed, k)) for k in keys)
-        results = load_partitions(con, feed, files, force=force)
-        for done, result in enumerate(results, start=1):
+        counts = {"loaded": 0, "skipped": 0, "absent": 0, "rows": 0, "done": 0}
+
+        def count(result: LoadResult) -> str | None:
+            counts["done"] += 1
             if result.file_name is None:
-                absent += 1  # no file for this feed and date
+                counts["absent"] += 1  # no file for this feed and date
             elif result.skipped:
-                skipped += 1
+                counts["skipped"] += 1
             else:
-                loaded += 1
-                rows += result.rows
-            if done == len(keys) or done % 25 == 0:
-                say(
+                counts["loaded"] += 1
+                counts["rows"] += result.rows
+            if counts["done"] == len(keys) or counts["done"] % 25 == 0:
+                done, rows, skipped, absent = (
+                    counts[k] for k in ("done", "rows", "skipped", "absent")
+                )
+                return (
                     f"[load {feed}] {done}/{len(keys)} log dates, {rows:,} rows loaded"
                     f" ({skipped} unchanged, {absent} without a file)"
                 )
+            return None
+
+        files = [(date.fromisoformat(k), files_for(self.data_dir, feed, k)) for k in keys]
+        load_in_parallel(con, feed, files, force, count, say)
         return {
-            "partitions_loaded": loaded,
-            "partitions_unchanged": skipped,
-            "partitions_without_file": absent,
-            "rows_loaded": rows,
+            "partitions_loaded": counts["loaded"],
+            "partitions_unchanged": counts["skipped"],
+            "partitions_without_file": counts["absent"],
+            "rows_loaded": counts["rows"],
         }
 
     def load_ledger(self) -> tuple[int, int]:

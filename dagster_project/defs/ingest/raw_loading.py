@@ -7,10 +7,9 @@ file as a stream of line batches). Parsing and validation happen in dbt.
 A file that cannot be read whole (corrupt, truncated or empty gzip, no
 permission) raises RawFileError naming it, and nothing of it is loaded: the old rows are
 deleted and the new ones inserted in one transaction, committed only after the last byte.
-A run loads all its log dates of a feed in one transaction (`load_partitions`): one commit
-instead of one per file, and rows written straight to the database file instead of through
-the write-ahead log (≈ 30 % of the load time); a file that fails leaves the feed's raw table
-as it was before the run. Raw lines are stored zstd-compressed: as fast to write and to
+A run loads a feed's log dates in a few transactions of many files (`load_partitions`; two
+workers, parallel_loading.py): one commit instead of one per file, and rows written straight
+to the database file instead of through the write-ahead log (≈ 30 % of the load time). Raw lines are stored zstd-compressed: as fast to write and to
 scan as DuckDB's default string compression here, and half the size.
 
 `raw._file_loads` records per feed and log date the file's version (core.fingerprints.FileVersion:
