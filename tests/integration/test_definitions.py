@@ -4,6 +4,7 @@ partitioned raw loads, the unpartitioned transform), the schedule, the sensors t
 chain them, and the one-writer pool."""
 
 import importlib
+import json
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -91,6 +92,34 @@ def test_money_checks_block_and_freshness_warns(defs):
     }
     assert specs[("marts/fct_commissions", "tier2_commission_reconciliation")].blocking
     assert specs[("audit/line_reconciliation", "raw_lines_accounted_for")].blocking
+
+
+def test_a_models_sql_rules_are_one_check_per_config(defs, dbt_manifest):
+    """A model's SQL rules with the same config are one expressions_are_true test (one asset
+    check, named after the model), not one expression_is_true check per rule."""
+    manifest = json.loads(Path(dbt_manifest).read_text())
+    groups: dict[tuple[str, str], list[str]] = {}
+    folded: dict[str, list[str]] = {}
+    for node in manifest["nodes"].values():
+        kind = (node.get("test_metadata") or {}).get("name")
+        if kind not in ("expression_is_true", "expressions_are_true") or node["column_name"]:
+            continue
+        # the same config but for the alias dbt gives a long test name
+        config = json.dumps({**node["config"], "alias": None}, sort_keys=True)
+        groups.setdefault((node["attached_node"], config), []).append(node["name"])
+        if kind == "expressions_are_true":
+            model = manifest["nodes"][node["attached_node"]]["name"]
+            assert node["name"].startswith(f"expressions_are_true_{model}"), node["name"]
+            folded[node["name"]] = node["test_metadata"]["kwargs"]["expressions"]
+    assert [names for names in groups.values() if len(names) > 1] == []
+    # every rule is still there, in its model's test
+    assert len(folded["expressions_are_true_partner_monthly_statement"]) == 5
+    assert "payable_on > cast(sold_at as date)" in folded["expressions_are_true_fct_commissions"]
+    checks = {
+        (c.asset_key.to_user_string(), c.name) for c in defs.resolve_asset_graph().asset_check_keys
+    }
+    assert ("marts/fct_commissions", "expressions_are_true_fct_commissions") in checks
+    assert {c for _, c in checks if c.startswith("expressions_are_true_")} == set(folded)
 
 
 def test_nightly_schedule_loads_what_is_pending_at_0200_utc(defs, tmp_path):

@@ -1,0 +1,45 @@
+{#- Fails for every row of the model where any of `expressions` is not true (false or NULL),
+    each checked exactly as expression_is_true checks its one expression. `failed_expression`
+    gives the 1-based positions of the ones a row breaks (e.g. '2, 4'). One test (one Dagster
+    asset check) per model instead of one expression_is_true per rule.
+    Usage (model level):
+      data_tests: [{expressions_are_true: {arguments: {expressions: ["a = b + c", "d >= 0"]}}}]
+    `expressions` is a non-empty list of SQL boolean expressions, pasted into the SQL as written.
+    Optional `where` / `severity` config applies to all of them, as for any data test: give
+    expressions that need another config a test of their own. May also be attached to a
+    column (column_name is then ignored, as for expression_is_true). -#}
+{% test expressions_are_true(model, expressions, column_name=none) %}
+
+{%- if expressions is string or expressions is mapping or expressions is not iterable
+    or expressions | length == 0 -%}
+    {{ exceptions.raise_compiler_error(
+        "expressions_are_true: `expressions` must be a non-empty list of SQL expressions, got "
+        ~ (expressions | tojson)) }}
+{%- endif -%}
+{%- for expression in expressions -%}
+    {%- if expression is not string or expression | trim == '' -%}
+        {{ exceptions.raise_compiler_error(
+            "expressions_are_true: each expression must be a non-empty string, got "
+            ~ (expression | tojson) ~ " at position " ~ loop.index) }}
+    {%- endif -%}
+{%- endfor -%}
+
+{#- ', 2, 4' for the broken ones, then the leading ', ' cut off (substring is 1-based) -#}
+{%- set flags = [] -%}
+{%- for expression in expressions -%}
+    {%- do flags.append("\n        case when not coalesce(" ~ expression
+        ~ ", false) then ', " ~ loop.index ~ "' else '' end") -%}
+{%- endfor %}
+
+select
+    substring({{ dbt.concat(flags) }},
+        3
+    ) as failed_expression,
+    *
+from {{ model }}
+where
+    {%- for expression in expressions %}
+    {{ 'or ' if not loop.first }}not coalesce({{ expression }}, false)
+    {%- endfor %}
+
+{% endtest %}
