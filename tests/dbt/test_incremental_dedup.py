@@ -1,4 +1,5 @@
-"""Deduplication on an incremental night equals deduplication from scratch.
+"""Deduplication on an incremental night equals deduplication from scratch; the key tests of
+a night look at its rows and still catch their duplicates.
 
 A night that only adds log dates re-ranks just the events delivered in them
 (dbt var rebuild_deduplication = false); a reloaded log date rebuilds deduplication. Each
@@ -126,6 +127,7 @@ def test_incremental_nights_deduplicate_like_a_build_from_scratch(tmp_path: Path
         ("c4", "P1", "2026-10-01"),
     ]
     assert final["duplicates"] == [("c1", "2026-10-03", "2026-10-02", False)]
+    key_tests_of_a_night_look_at_its_rows_and_catch_their_duplicates(warehouse, tmp_path / "target")
 
 
 def dbt_test_failures(warehouse: Path, target: Path, vars_: dict, tests: str) -> dict[str, str]:
@@ -156,23 +158,19 @@ def dbt_test_failures(warehouse: Path, target: Path, vars_: dict, tests: str) ->
     }
 
 
-def test_key_tests_of_a_night_look_at_its_rows_and_catch_their_duplicates(
-    tmp_path: Path, dbt_manifest
-):
+def key_tests_of_a_night_look_at_its_rows_and_catch_their_duplicates(
+    warehouse: Path, target: Path
+) -> None:
     """The base and stg key tests of a night (log_dates = [10-03], deduplication not rebuilt)
     look only at 10-03's lines and at the events delivered on 10-03: a duplicate there fails
-    them; a duplicate among older rows only fails the test of a run over every log date."""
-    raw, warehouse, target = tmp_path / "raw", tmp_path / "warehouse.duckdb", tmp_path / "target"
-    for day, lines in (("2026-10-02", [click("c1", "P2")]), ("2026-10-03", [click("c3", "P3")])):
-        write(raw, day, lines)
-        vars_ = dbt_vars_for_run([day], load(warehouse, raw, [day]))
-        dbt(warehouse, target, vars_)
+    them; a duplicate among older rows (c2, delivered on 10-02 only) only fails the tests of
+    a run over every log date."""
     night = dbt_vars_for_run(["2026-10-03"], [])
     tests = "unique_line_base_clicks test_name:unique_delivered_keys,stg_clicks"
 
     def duplicate(older: bool) -> None:
         """Each model as built, then one row of 10-02 (older) or of 10-03 (the night) twice."""
-        day, click_id = ("2026-10-02", "c1") if older else ("2026-10-03", "c3")
+        day, click_id = ("2026-10-02", "c2") if older else ("2026-10-03", "c3")
         with duckdb.connect(str(warehouse)) as con:
             for model in ("base_clicks", "stg_clicks"):
                 con.execute(
