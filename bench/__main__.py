@@ -26,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.cli.instance import open_instance
 from dagster_project.core.duckdb_settings import MEMORY_LIMIT_ENV, TEMP_DIR_ENV
 from dagster_project.core.feeds import FEEDS
 from dagster_project.core.paths import REPO_ROOT
@@ -86,7 +87,7 @@ def stage_figures(data_dir: Path, started: datetime, new_dates: list[str]) -> di
     import dagster as dg
 
     home = data_dir / ".dagster"
-    with dg.DagsterInstance.from_config(str(home)) as instance:
+    with open_instance(home) as instance:
         run_ids = [r.run_id for r in instance.get_runs(dg.RunsFilter(created_after=started))]
     steps: dict[str, float] = {}
     nodes: dict[str, float] = {}

@@ -14,6 +14,8 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+from dagster_project.cli.instance import open_instance
+
 STAGE_OF_FOLDER = {
     "staging": "staging",
     "intermediate": "marts",
@@ -58,9 +60,8 @@ def step_stage(step_key: str) -> str:
 
 def dagster_step_seconds(dagster_home: Path, run_id: str) -> dict[str, float]:
     """Wall seconds per stage (load, dbt, checks, publish) and `run` from the run's instance."""
-    import dagster as dg
 
-    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+    with open_instance(dagster_home) as instance:
         seconds: dict[str, float] = defaultdict(float)
         for step in instance.get_run_step_stats(run_id):
             if step.start_time and step.end_time:

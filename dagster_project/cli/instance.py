@@ -3,7 +3,10 @@ run command left "in progress"."""
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from dagster_project.core.paths import REPO_ROOT
@@ -18,6 +21,25 @@ def ensure_dagster_home(home: Path) -> None:
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").exists():
         shutil.copyfile(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
+
+
+@contextmanager
+def open_instance(home: Path) -> Iterator:
+    """The Dagster instance in `home` (its dagster.yaml), opened from outside a run: the event
+    log storage (dagster_project/event_log_storage.py) finds its files under $DAGSTER_HOME, so
+    that is `home` while the instance opens."""
+    import dagster as dg
+
+    saved = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(home)
+    try:
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            yield instance
+    finally:
+        if saved is None:
+            os.environ.pop("DAGSTER_HOME", None)
+        else:
+            os.environ["DAGSTER_HOME"] = saved
 
 
 def settle_in_progress_runs(instance, data_dir: Path) -> None:

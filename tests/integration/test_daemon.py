@@ -16,7 +16,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.cli.instance import ensure_dagster_home
+from dagster_project.cli.instance import ensure_dagster_home, open_instance
 from tests.conftest import REPO_ROOT, generate_sample, run_cli
 from tests.marts_runs import contents
 
@@ -113,7 +113,7 @@ def wait_for_load_then_transform(
     load_run = None
     while time.monotonic() < deadline:
         time.sleep(3)
-        with dg.DagsterInstance.from_config(str(home)) as instance:
+        with open_instance(home) as instance:
             if load_run is None:
                 runs = instance.get_runs(
                     filters=dg.RunsFilter(

@@ -5,6 +5,7 @@ chain them, and the one-writer pool."""
 
 import importlib
 import json
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ import dagster as dg
 import pytest
 import yaml
 
+from dagster_project.cli.instance import ensure_dagster_home
 from tests.conftest import REPO_ROOT
 
 MARTS = {
@@ -34,13 +36,16 @@ def defs(dbt_manifest) -> dg.Definitions:
     return found[0]
 
 
-def test_dagster_validates_the_workspace(dbt_manifest):
+def test_dagster_validates_the_workspace(dbt_manifest, tmp_path):
+    """As `make dev` runs Dagster's tools: DAGSTER_HOME set, holding the project's dagster.yaml."""
     dagster = Path(sys.executable).parent / "dagster"
+    ensure_dagster_home(tmp_path / ".dagster")
     done = subprocess.run(
         [str(dagster), "definitions", "validate", "-w", "workspace.yaml"],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
+        env={**os.environ, "DAGSTER_HOME": str(tmp_path / ".dagster")},
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Validation successful" in done.stdout + done.stderr

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.cli.instance import ensure_dagster_home
+from dagster_project.cli.instance import ensure_dagster_home, open_instance
 from dagster_project.cli.lock import warehouse_lock
 from dagster_project.cli.run import contiguous_segments
 from dagster_project.core.feeds import FEEDS
@@ -181,7 +181,7 @@ def test_runs_are_recorded_in_the_instance_the_ui_shows(small_run: Path):
 
     makefile = (REPO_ROOT / "Makefile").read_text()
     assert 'DAGSTER_HOME="$(abspath $(DATA_DIR))/.dagster"' in makefile
-    with dg.DagsterInstance.from_config(str(small_run / ".dagster")) as instance:
+    with open_instance(small_run / ".dagster") as instance:
         runs = instance.get_runs(filters=dg.RunsFilter(tags={"source": "run_command"}))
         succeeded = {r.job_name for r in runs if r.status == dg.DagsterRunStatus.SUCCESS}
         assert succeeded == {"load_logs", "transform"}

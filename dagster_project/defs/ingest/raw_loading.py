@@ -9,8 +9,9 @@ permission) raises RawFileError naming it, and nothing of it is loaded: the old 
 deleted and the new ones inserted in one transaction, committed only after the last byte.
 A run loads a feed's log dates in a few transactions of many files (`load_partitions`; two
 workers, parallel_loading.py): one commit instead of one per file, and rows written straight
-to the database file instead of through the write-ahead log (≈ 30 % of the load time). Raw lines are stored zstd-compressed: as fast to write and to
-scan as DuckDB's default string compression here, and half the size.
+to the database file instead of through the write-ahead log (≈ 30 % of the load time).
+Raw lines are stored zstd-compressed: as fast to write and to scan as DuckDB's default
+string compression here, and half the size.
 
 `raw._file_loads` records per feed and log date the file's version (core.fingerprints.FileVersion:
 content hash and the stat it was hashed at), its row count and whether dbt has transformed the
