@@ -56,15 +56,12 @@ def load(warehouse: Path, raw: Path, days: list[str]) -> list[str] | None:
 SELECTED = "+stg_clicks +audit_duplicate_events"  # with every base model they read
 
 
-def dbt(warehouse: Path, target: Path, vars_: dict, *args: str) -> None:
-    """dbt run of the selected models, the run's vars passed as the pipeline passes them."""
+def dbt_command(warehouse: Path, target: Path, vars_: dict, *args: str):
+    """A dbt command on `warehouse`, the run's vars passed as the pipeline passes them."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNER_DBT_")}
-    done = subprocess.run(
+    return subprocess.run(
         [
             venv_dbt_executable(),
-            "run",
-            "--select",
-            SELECTED,
             *args,
             "--project-dir",
             str(dbt_project.project_dir),
@@ -77,6 +74,11 @@ def dbt(warehouse: Path, target: Path, vars_: dict, *args: str) -> None:
         text=True,
         env={**env, **dbt_run_environment(vars_), "WAREHOUSE_PATH": str(warehouse)},
     )
+
+
+def dbt(warehouse: Path, target: Path, vars_: dict, *args: str) -> None:
+    """dbt run of the selected models."""
+    done = dbt_command(warehouse, target, vars_, "run", "--select", SELECTED, *args)
     assert done.returncode == 0, done.stdout[-4000:]
 
 
@@ -132,24 +134,7 @@ def test_incremental_nights_deduplicate_like_a_build_from_scratch(tmp_path: Path
 
 def dbt_test_failures(warehouse: Path, target: Path, vars_: dict, tests: str) -> dict[str, str]:
     """`dbt test` of the named tests with the run's vars; their statuses by test name."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNER_DBT_")}
-    subprocess.run(
-        [
-            venv_dbt_executable(),
-            "test",
-            "--select",
-            tests,
-            "--project-dir",
-            str(dbt_project.project_dir),
-            "--profiles-dir",
-            str(dbt_project.profiles_dir),
-            "--target-path",
-            str(target),
-        ],
-        capture_output=True,
-        text=True,
-        env={**env, **dbt_run_environment(vars_), "WAREHOUSE_PATH": str(warehouse)},
-    )
+    dbt_command(warehouse, target, vars_, "test", "--select", tests)
     results = json.loads((target / "run_results.json").read_text())["results"]
     return {
         r["unique_id"].split(".")[2]: r["status"]

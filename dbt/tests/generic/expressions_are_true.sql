@@ -24,22 +24,11 @@
     {%- endif -%}
 {%- endfor -%}
 
-{#- ', 2, 4' for the broken ones, then the leading ', ' cut off (substring is 1-based) -#}
-{%- set flags = [] -%}
+{%- set failures = [] -%}
 {%- for expression in expressions -%}
-    {%- do flags.append("\n        case when not coalesce(" ~ expression
-        ~ ", false) then ', " ~ loop.index ~ "' else '' end") -%}
+    {%- do failures.append((loop.index, "not coalesce(" ~ expression ~ ", false)")) -%}
 {%- endfor %}
 
-select
-    substring({{ dbt.concat(flags) }},
-        3
-    ) as failed_expression,
-    *
-from {{ model }}
-where
-    {%- for expression in expressions %}
-    {{ 'or ' if not loop.first }}not coalesce({{ expression }}, false)
-    {%- endfor %}
+{{ partner_commissions.rows_failing_any(model, failures, 'failed_expression') }}
 
 {% endtest %}

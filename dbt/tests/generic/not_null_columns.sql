@@ -25,21 +25,11 @@
         "not_null_columns: a column is listed twice in " ~ (columns | tojson)) }}
 {%- endif -%}
 
-{#- ', a, b' for the null ones, then the leading ', ' cut off (substring is 1-based) -#}
-{%- set flags = [] -%}
+{%- set failures = [] -%}
 {%- for column in columns -%}
-    {%- do flags.append("\n        case when " ~ column ~ " is null then ', " ~ column ~ "' else '' end") -%}
+    {%- do failures.append((column, column ~ " is null")) -%}
 {%- endfor %}
 
-select
-    substring({{ dbt.concat(flags) }},
-        3
-    ) as null_columns,
-    *
-from {{ model }}
-where
-    {%- for column in columns %}
-    {{ 'or ' if not loop.first }}{{ column }} is null
-    {%- endfor %}
+{{ partner_commissions.rows_failing_any(model, failures, 'null_columns') }}
 
 {% endtest %}
