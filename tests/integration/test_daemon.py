@@ -112,7 +112,7 @@ def wait_for_load_then_transform(
     deadline = time.monotonic() + timeout
     load_run = None
     while time.monotonic() < deadline:
-        time.sleep(3)
+        time.sleep(1)
         with open_instance(home) as instance:
             if load_run is None:
                 runs = instance.get_runs(

@@ -14,6 +14,7 @@ import dagster as dg
 
 from dagster_project.core.tags import LOAD_RUN_ID_TAG, RUN_COMMAND_SOURCE, SOURCE_TAG
 from dagster_project.defs.automation.jobs import load_logs_job, transform_job
+from dagster_project.defs.automation.sensors import sensor_interval_seconds
 
 
 @dg.run_status_sensor(
@@ -22,6 +23,9 @@ from dagster_project.defs.automation.jobs import load_logs_job, transform_job
     monitored_jobs=[load_logs_job],
     request_job=transform_job,
     default_status=dg.DefaultSensorStatus.RUNNING,
+    # Dagster's 30 s, or as often as the late-file sensor when that is set shorter
+    # ($PARTNER_SENSOR_INTERVAL_SECONDS)
+    minimum_interval_seconds=min(30, sensor_interval_seconds()),
     description="After each successful load_logs run: dbt build, checks and publishing.",
 )
 def transform_after_load(context: dg.RunStatusSensorContext):
