@@ -3,7 +3,6 @@ run command left "in progress"."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,16 +29,13 @@ def open_instance(home: Path) -> Iterator:
     that is `home` while the instance opens."""
     import dagster as dg
 
-    saved = os.environ.get("DAGSTER_HOME")
-    os.environ["DAGSTER_HOME"] = str(home)
-    try:
-        with dg.DagsterInstance.from_config(str(home)) as instance:
-            yield instance
-    finally:
-        if saved is None:
-            os.environ.pop("DAGSTER_HOME", None)
-        else:
-            os.environ["DAGSTER_HOME"] = saved
+    from dagster_project.defs.transform.dbt_vars import environment
+
+    with (
+        environment({"DAGSTER_HOME": str(home)}),
+        dg.DagsterInstance.from_config(str(home)) as instance,
+    ):
+        yield instance
 
 
 def settle_in_progress_runs(instance, data_dir: Path) -> None:

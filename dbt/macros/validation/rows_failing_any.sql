@@ -21,3 +21,14 @@ where
     {{ 'or ' if not loop.first }}{{ condition }}
     {%- endfor %}
 {%- endmacro %}
+
+
+{#- Stops the parse with a clear message unless `value` (argument `argument` of generic test
+    `test`) is a non-empty list; `what` says what its items are. -#}
+{% macro require_non_empty_list(test, argument, value, what) -%}
+{%- if value is string or value is mapping or value is not iterable or value | length == 0 -%}
+    {{ exceptions.raise_compiler_error(
+        test ~ ": `" ~ argument ~ "` must be a non-empty list of " ~ what ~ ", got "
+        ~ (value | tojson)) }}
+{%- endif -%}
+{%- endmacro %}

@@ -10,12 +10,8 @@
     column (column_name is then ignored, as for expression_is_true). -#}
 {% test expressions_are_true(model, expressions, column_name=none) %}
 
-{%- if expressions is string or expressions is mapping or expressions is not iterable
-    or expressions | length == 0 -%}
-    {{ exceptions.raise_compiler_error(
-        "expressions_are_true: `expressions` must be a non-empty list of SQL expressions, got "
-        ~ (expressions | tojson)) }}
-{%- endif -%}
+{%- do partner_commissions.require_non_empty_list(
+    'expressions_are_true', 'expressions', expressions, 'SQL expressions') -%}
 {%- for expression in expressions -%}
     {%- if expression is not string or expression | trim == '' -%}
         {{ exceptions.raise_compiler_error(

@@ -7,12 +7,8 @@
     columns that need another config a not_null_columns test of their own. -#}
 {% test not_null_columns(model, columns) %}
 
-{%- if columns is string or columns is mapping or columns is not iterable
-    or columns | length == 0 -%}
-    {{ exceptions.raise_compiler_error(
-        "not_null_columns: `columns` must be a non-empty list of column names, got "
-        ~ (columns | tojson)) }}
-{%- endif -%}
+{%- do partner_commissions.require_non_empty_list(
+    'not_null_columns', 'columns', columns, 'column names') -%}
 {%- for column in columns -%}
     {%- if column is not string or not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', column) -%}
         {{ exceptions.raise_compiler_error(
