@@ -4,7 +4,8 @@ Dagster's `SqliteEventLogStorage` creates a new SQLAlchemy engine, so a new SQLi
 and its set-up, for every read and write: about five per event, and a night's transform run
 writes about 800 events (a step output, a materialization and its planning per model, the
 same per dbt test as an asset check). Measured here: 2.9 ms per stored log event with
-Dagster's class, 0.8 ms with this one; in a night's run the event log took ≈ 8 of its 28 s.
+Dagster's class, 0.8 ms with this one (400 events stored in a loop); under cProfile, storing
+events took 20.6 s of a 66 s nightly run on a busy machine.
 
 This subclass keeps one connection per database file, for the index and the most recently
 used run shards (at most MAX_OPEN: the least recently used is closed), and uses it the way
