@@ -12,13 +12,11 @@ with partners as (
 
 clicks as (
 
-    select
-        clicks.partner_id,
-        cast({{ dbt.date_trunc('month', 'clicks.clicked_at') }} as date) as month,
-        clicks.visitor_id
-    from {{ ref('stg_clicks') }} as clicks
+    -- clicks and distinct visitors per partner and month, kept up to date night by night
+    select monthly_clicks.*
+    from {{ ref('int_monthly_clicks') }} as monthly_clicks
     inner join partners
-        on clicks.partner_id = partners.partner_id
+        on monthly_clicks.partner_id = partners.partner_id
 
 ),
 
@@ -68,27 +66,11 @@ events as (
     select
         partner_id,
         month,
-        1 as clicks,
-        visitor_id,
-        0 as customer_signups,
-        0 as partner_signups,
-        0 as first_charges,
-        cast(0 as decimal(18, 2)) as sales_usd,
-        cast(0 as decimal(18, 2)) as commission_usd
-    from clicks
-
-    union all
-
-    select
-        partner_id,
-        month,
-        0 as clicks,
-        cast(null as {{ dbt.type_string() }}) as visitor_id,
         case when signup_kind = 'customer' then 1 else 0 end as customer_signups,
         case when signup_kind = 'partner' then 1 else 0 end as partner_signups,
         0 as first_charges,
-        0 as sales_usd,
-        0 as commission_usd
+        cast(0 as decimal(18, 2)) as sales_usd,
+        cast(0 as decimal(18, 2)) as commission_usd
     from signups
 
     union all
@@ -96,8 +78,6 @@ events as (
     select
         partner_id,
         cast({{ dbt.date_trunc('month', 'sold_at') }} as date) as month,
-        0 as clicks,
-        cast(null as {{ dbt.type_string() }}) as visitor_id,
         0 as customer_signups,
         0 as partner_signups,
         case when sale_type = 'charge' and charge_order = 1 then 1 else 0 end as first_charges,
@@ -110,8 +90,6 @@ events as (
     select
         partner_id,
         month,
-        0 as clicks,
-        cast(null as {{ dbt.type_string() }}) as visitor_id,
         0 as customer_signups,
         0 as partner_signups,
         0 as first_charges,
@@ -121,20 +99,39 @@ events as (
 
 ),
 
-monthly as (
+monthly_events as (
 
     select
         partner_id,
         month,
-        sum(clicks) as clicks,
-        count(distinct visitor_id) as visitors,
         sum(customer_signups) as customer_signups,
         sum(partner_signups) as partner_signups,
         sum(first_charges) as first_charges,
-        cast(sum(sales_usd) as decimal(18, 2)) as sales_usd,
-        cast(sum(commission_usd) as decimal(18, 2)) as commission_usd
+        sum(sales_usd) as sales_usd,
+        sum(commission_usd) as commission_usd
     from events
     group by partner_id, month
+
+),
+
+monthly as (
+
+    -- a (partner, month) with clicks, other events, or both
+    select
+        coalesce(monthly_events.partner_id, clicks.partner_id) as partner_id,
+        coalesce(monthly_events.month, clicks.month) as month,
+        coalesce(clicks.clicks, 0) as clicks,
+        coalesce(clicks.visitors, 0) as visitors,
+        coalesce(monthly_events.customer_signups, 0) as customer_signups,
+        coalesce(monthly_events.partner_signups, 0) as partner_signups,
+        coalesce(monthly_events.first_charges, 0) as first_charges,
+        cast(coalesce(monthly_events.sales_usd, 0) as decimal(18, 2)) as sales_usd,
+        cast(coalesce(monthly_events.commission_usd, 0) as decimal(18, 2)) as commission_usd
+    from monthly_events
+    full outer join clicks
+        on
+            monthly_events.partner_id = clicks.partner_id
+            and monthly_events.month = clicks.month
 
 ),
 
