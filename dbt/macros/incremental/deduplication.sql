@@ -29,9 +29,11 @@
             *{% if key_columns != ['event_id'] %},
             {{ event_id }} as event_id{% endif %}
         from {{ relation }}
-        where rejection_reason is null
+        where
         {%- if is_incremental() %}
-            and {{ partner_commissions.delivered_in_selected_log_dates(relation, event_id) }}
+            {{ partner_commissions.valid_deliveries_of_the_nights_events(relation, event_id) }}
+        {%- else %}
+            rejection_reason is null
         {%- endif %}
     {%- endset -%}
     {#- Most events are delivered once: only those delivered more than once need the window
@@ -70,36 +72,36 @@
 {%- endmacro %}
 
 
-{#- `<event id> in (the events with a valid delivery in the selected log dates)`; every event
-    when log_dates is unset, none when it is []. -#}
-{% macro delivered_in_selected_log_dates(relation, event_id) -%}
+{#- The valid rows (rejection_reason is null) delivering an event that has a valid delivery in
+    the selected log dates: every valid row when log_dates is unset, none when it is []. -#}
+{% macro valid_deliveries_of_the_nights_events(relation, event_id) -%}
     {%- set dates = partner_commissions.selected_log_dates() -%}
     {%- if dates is none -%}
-        1 = 1
+        rejection_reason is null
     {%- elif dates | length == 0 -%}
         1 = 0
     {%- else -%}
-        {%- set night_events -%}
+        {%- set nights_events -%}
             select {{ event_id }}
             from {{ relation }}
             where rejection_reason is null
                 and {{ partner_commissions._log_date_in('log_date', dates) }}
         {%- endset -%}
-        {{ adapter.dispatch('deliveries_of_events', 'partner_commissions')(relation, event_id, night_events) }}
+        {{ adapter.dispatch('valid_deliveries_of', 'partner_commissions')(relation, event_id, nights_events) }}
     {%- endif -%}
 {%- endmacro %}
 
 
-{#- The condition "this row delivers one of `events`" (a subquery of event ids). -#}
-{% macro default__deliveries_of_events(relation, event_id, events) -%}
-    {{ event_id }} in ({{ events }})
+{#- The condition "this row is valid and delivers one of `events`" (a subquery of event ids). -#}
+{% macro default__valid_deliveries_of(relation, event_id, events) -%}
+    rejection_reason is null and {{ event_id }} in ({{ events }})
 {%- endmacro %}
 
 {#- DuckDB: the rows are found on the key columns alone, then fetched by rowid, which DuckDB
-    reads only for those rows. A semi-join on the key reads every column the query selects
-    (raw_line included) for every row first: on a year of clicks, 1.1 s against 0.3 s for
-    audit.duplicate_events (bench/README.md). -#}
-{% macro duckdb__deliveries_of_events(relation, event_id, events) -%}
+    reads for those rows only. A semi-join on the key (or any other filter beside the rowid's)
+    reads every column the query selects (raw_line included) for every row first: on a year of
+    bench data, audit.duplicate_events 1.1 s against 0.3 s, stg_clicks 0.7 s against 0.5 s. -#}
+{% macro duckdb__valid_deliveries_of(relation, event_id, events) -%}
     rowid in (
         select rowid
         from {{ relation }}
