@@ -106,7 +106,9 @@
 {%- endmacro %}
 
 {% macro duckdb__json_is_object(text) -%}
-    coalesce(json_type(case when json_valid({{ text }}) then {{ text }} end) = 'OBJECT', false)
+    {#- JSON allows only space, tab, LF and CR before a value, so valid JSON whose first other
+        character is `{` is an object: one parse (json_valid) instead of two (json_type). -#}
+    coalesce(json_valid({{ text }}) and regexp_matches({{ text }}, '^[ \t\n\r]*[{]'), false)
 {%- endmacro %}
 
 
