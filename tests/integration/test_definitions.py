@@ -117,6 +117,10 @@ def test_a_models_sql_rules_are_one_check_per_config(defs, dbt_manifest):
             assert node["name"].startswith(f"expressions_are_true_{model}"), node["name"]
             folded[node["name"]] = node["test_metadata"]["kwargs"]["expressions"]
     assert [names for names in groups.values() if len(names) > 1] == []
+    # accepted values are rules of the model's expressions_are_true too, not tests of their own
+    kinds = {(node.get("test_metadata") or {}).get("name") for node in manifest["nodes"].values()}
+    assert "accepted_values" not in kinds
+    assert "tier in (1, 2)" in folded["expressions_are_true_fct_commissions"]
     # every rule is still there, in its model's test
     assert len(folded["expressions_are_true_partner_monthly_statement"]) == 5
     assert "payable_on > cast(sold_at as date)" in folded["expressions_are_true_fct_commissions"]

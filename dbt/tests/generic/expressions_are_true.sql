@@ -7,7 +7,10 @@
     `expressions` is a non-empty list of SQL boolean expressions, pasted into the SQL as written.
     Optional `where` / `severity` config applies to all of them, as for any data test: give
     expressions that need another config a test of their own. May also be attached to a
-    column (column_name is then ignored, as for expression_is_true). -#}
+    column (column_name is then ignored, as for expression_is_true).
+    Accepted values are rules here too: `tier in (1, 2)` when the column is also in the model's
+    not_null_columns, else `status is null or status in ('a', 'b')` (dbt's accepted_values let
+    NULL pass; a rule here fails it). -#}
 {% test expressions_are_true(model, expressions, column_name=none) %}
 
 {%- do partner_commissions.require_non_empty_list(
