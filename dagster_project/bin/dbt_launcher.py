@@ -3,6 +3,8 @@
 Linux's parent-death signal (prctl PR_SET_PDEATHSIG) survives exec, so a `kill -9` of a run's
 process also ends its dbt build, which would otherwise keep writing the warehouse unseen.
 $PARTNER_DBT_PARENT_PID names the expected parent: if it died before the signal was set, exit.
+$PARTNER_DBT_WORKDIR, when set, is the directory dbt starts in (the data directory, so that
+the profile's paths are relative and the same for every data directory: defs/transform/dbt_vars.py).
 Run as a script (not imported), with the venv's Python ($PARTNER_PYTHON).
 """
 
@@ -22,6 +24,9 @@ def main() -> None:
     expected = int(os.environ.get("PARTNER_DBT_PARENT_PID") or 0)
     if expected and os.getppid() != expected:
         sys.exit("dbt launcher: the run that started dbt is gone")
+    workdir = os.environ.get("PARTNER_DBT_WORKDIR")
+    if workdir:
+        os.chdir(workdir)
     dbt = os.path.join(os.path.dirname(sys.executable), "dbt")
     os.execv(dbt, [dbt, *sys.argv[1:]])
 

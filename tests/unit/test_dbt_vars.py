@@ -1,5 +1,6 @@
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -75,6 +76,38 @@ def test_dbt_process_env_holds_every_setting_of_the_dbt_process(tmp_path):
         "PARTNER_DBT_LOG_DATES": '["2026-11-01", "2026-11-02"]',
         "PARTNER_DBT_REBUILD_DEDUPLICATION": "true",
     }
+
+
+def test_with_a_workdir_dbt_sees_the_same_profile_for_every_data_directory(tmp_path):
+    """bin/dbt starts dbt in the data directory: the warehouse and spill paths inside it are
+    relative, so two data directories give dbt the same settings (and its partial parse)."""
+
+    def env_for(data_dir: Path, temp_dir: Path) -> dict[str, str]:
+        return dbt_process_env(
+            warehouse=data_dir / "warehouse.duckdb",
+            vars_={"log_dates": []},
+            duckdb_env={
+                "PARTNER_DUCKDB_MEMORY_LIMIT": "1GB",
+                "PARTNER_DUCKDB_TEMP_DIR": str(temp_dir),
+            },
+            engine_env={},
+            python="/venv/bin/python",
+            parent_pid=1,
+            workdir=data_dir,
+        )
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    env_one = env_for(one, one / ".duckdb_tmp")
+    assert env_one["WAREHOUSE_PATH"] == "warehouse.duckdb"
+    assert env_one["PARTNER_DUCKDB_TEMP_DIR"] == ".duckdb_tmp"
+    assert env_one["PARTNER_DBT_WORKDIR"] == str(one)
+    env_two = env_for(two, two / ".duckdb_tmp")
+    assert {k: v for k, v in env_two.items() if k != "PARTNER_DBT_WORKDIR"} == {
+        k: v for k, v in env_one.items() if k != "PARTNER_DBT_WORKDIR"
+    }
+    # a spill directory elsewhere ($PARTNER_DUCKDB_TEMP_DIR set by the user) stays absolute
+    elsewhere = env_for(one, tmp_path / "spill")
+    assert elsewhere["PARTNER_DUCKDB_TEMP_DIR"] == str(tmp_path / "spill")
 
 
 def test_environment_is_restored_after_the_block(monkeypatch):

@@ -9,6 +9,7 @@ run transforms and checks them again.
 import os
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -24,7 +25,7 @@ from dagster_project.core.duckdb_settings import dbt_environment
 from dagster_project.core.paths import warehouse_path
 from dagster_project.defs.ingest.partitions import WAREHOUSE_POOL
 from dagster_project.defs.progress import progress, report
-from dagster_project.defs.resources import DataDir, dbt_project
+from dagster_project.defs.resources import DataDir, dbt_project, dbt_workdir
 from dagster_project.defs.transform.dbt_vars import (
     FULL_REFRESH_VARS,
     dbt_process_env,
@@ -93,11 +94,15 @@ def dbt_models(
         engine_env=warehouse_engine.dbt_env(),
         python=sys.executable,
         parent_pid=os.getpid(),
+        workdir=dbt_workdir(data_dir.root),
     )
     # The project's own target directory: dbt re-parses only what changed since the manifest
     # the run command prepared there (partial parsing), instead of a fresh directory per run.
+    # Absolute: dbt starts in the data directory (dbt_workdir), and dagster-dbt also gives
+    # this path as dbt's log directory, which dbt takes relative to where it starts.
+    target_dir = Path(dbt_project.project_dir) / dbt_project.target_path
     with environment(settings):  # the dbt process starts inside `cli` with this environment
-        invocation = dbt.cli(args, context=context, target_path=dbt_project.target_path)
+        invocation = dbt.cli(args, context=context, target_path=target_dir)
     total = len(context.selected_asset_keys)
     models = checks = failed_checks = 0
     for event in invocation.stream():

@@ -48,6 +48,10 @@ def dbt_run_environment(vars_: dict[str, object]) -> dict[str, str]:
 FULL_REFRESH_VARS: dict[str, object] = {"log_dates": None, "rebuild_deduplication": True}
 
 
+# The settings that name a file or folder of the data directory (dbt/profiles.yml reads them).
+DATA_DIR_PATH_SETTINGS = ("WAREHOUSE_PATH", "PARTNER_DUCKDB_TEMP_DIR")
+
+
 def dbt_process_env(
     *,
     warehouse: Path,
@@ -56,13 +60,20 @@ def dbt_process_env(
     engine_env: dict[str, str],
     python: str,
     parent_pid: int,
+    workdir: Path | None = None,
 ) -> dict[str, str]:
     """Every setting a pipeline run gives its dbt process, as environment variables: the
     warehouse file dbt/profiles.yml opens (`WAREHOUSE_PATH`), DuckDB's memory limit and spill
     directory (`duckdb_env`), the engine's own (`engine_env`: Spark's directories), the run's
     vars (`PARTNER_DBT_*`), and for bin/dbt the venv's Python and the process whose death
-    kills dbt."""
-    return {
+    kills dbt.
+
+    With `workdir` (the data directory), bin/dbt starts dbt in it (`PARTNER_DBT_WORKDIR`) and
+    the paths inside it are given relative to it: the profile dbt sees is then the same for
+    every data directory. dbt re-parses the whole project when its profile changes (≈ 4 s a
+    run), so with absolute paths every run over another data directory than the last one
+    (a second warehouse, each test, each bench scenario) paid a full parse."""
+    env = {
         "WAREHOUSE_PATH": str(warehouse),
         **duckdb_env,
         **engine_env,
@@ -70,6 +81,12 @@ def dbt_process_env(
         "PARTNER_DBT_PARENT_PID": str(parent_pid),
         **dbt_run_environment(vars_),
     }
+    if workdir is not None:
+        env["PARTNER_DBT_WORKDIR"] = str(workdir)
+        for name in DATA_DIR_PATH_SETTINGS:
+            if name in env and Path(env[name]).is_relative_to(workdir):
+                env[name] = str(Path(env[name]).relative_to(workdir))
+    return env
 
 
 @contextmanager
