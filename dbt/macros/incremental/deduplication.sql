@@ -29,12 +29,7 @@
             *{% if key_columns != ['event_id'] %},
             {{ event_id }} as event_id{% endif %}
         from {{ relation }}
-        where
-        {%- if is_incremental() %}
-            {{ partner_commissions.valid_deliveries_of_the_nights_events(relation, event_id) }}
-        {%- else %}
-            rejection_reason is null
-        {%- endif %}
+        where {{ partner_commissions.valid_deliveries_of_the_nights_events(relation, event_id) }}
     {%- endset -%}
     {#- Most events are delivered once: only those delivered more than once need the window
         (a sort); the rest are their own first delivery. -#}
@@ -73,10 +68,11 @@
 
 
 {#- The valid rows (rejection_reason is null) delivering an event that has a valid delivery in
-    the selected log dates: every valid row when log_dates is unset, none when it is []. -#}
+    the selected log dates: every valid row on a build from scratch or when log_dates is unset,
+    none when it is []. -#}
 {% macro valid_deliveries_of_the_nights_events(relation, event_id) -%}
     {%- set dates = partner_commissions.selected_log_dates() -%}
-    {%- if dates is none -%}
+    {%- if not is_incremental() or dates is none -%}
         rejection_reason is null
     {%- elif dates | length == 0 -%}
         1 = 0
@@ -111,7 +107,8 @@
 {%- endmacro %}
 
 
-{#- Config of a deduplicated model (stg_<feed>, audit.duplicate_events), keyed on `unique_key`.
+{#- Config of a deduplicated model (stg_<feed>, audit.duplicate_events), keyed on `unique_key`;
+    also of a model kept up to date from one, rebuilt exactly when it is (int_monthly_clicks).
 
     A night that only ADDS deliveries (its log dates were never transformed before) cannot
     demote a first delivery to a redelivery's rank, so re-ranking the events delivered that
