@@ -32,10 +32,11 @@ VENV_DBT = Path(sys.executable).parent / "dbt"
 DBT_LAUNCHER = Path(__file__).resolve().parents[1] / "bin" / "dbt"
 
 
-def dbt_workdir(data_dir: Path) -> Path | None:
-    """The directory a run's dbt starts in: the data directory when the launcher starts dbt
-    (it changes into it; defs/transform/dbt_vars.py says why), else None (absolute paths)."""
-    return data_dir if run_dbt_executable() == str(DBT_LAUNCHER) else None
+def dbt_workdir(data_dir: Path, dbt_executable: str) -> Path | None:
+    """The directory dbt started as `dbt_executable` runs in: the data directory when that is
+    the launcher (it changes into it; defs/transform/dbt_vars.py says why), else None
+    (absolute paths)."""
+    return data_dir if dbt_executable == str(DBT_LAUNCHER) else None
 
 
 def venv_dbt_executable() -> str:

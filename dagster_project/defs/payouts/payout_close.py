@@ -18,7 +18,7 @@ from dagster_project.defs.payouts.close import CloseRefused, close_period
 from dagster_project.defs.payouts.keys import PAYOUT_CLOSE
 from dagster_project.defs.payouts.ledger import LedgerError, parse_month
 from dagster_project.defs.progress import report
-from dagster_project.defs.resources import DataDir, dbt_workdir
+from dagster_project.defs.resources import DataDir, dbt_workdir, run_dbt_executable
 from dagster_project.defs.transform.dbt_models import dbt_models
 from dagster_project.defs.transform.dbt_vars import dbt_process_env
 from dagster_project.engines import Engine
@@ -59,7 +59,7 @@ def payout_close(
         engine_env={},
         python=sys.executable,
         parent_pid=os.getpid(),
-        workdir=dbt_workdir(data_dir.root),
+        workdir=dbt_workdir(data_dir.root, run_dbt_executable()),  # what close.py starts
     )
     result = close_period(data_dir.root, month, connect, dbt_env, lambda m: report(context, m))
     return dg.MaterializeResult(

@@ -94,7 +94,7 @@ def dbt_models(
         engine_env=warehouse_engine.dbt_env(),
         python=sys.executable,
         parent_pid=os.getpid(),
-        workdir=dbt_workdir(data_dir.root),
+        workdir=dbt_workdir(data_dir.root, dbt.dbt_executable),  # the dbt `cli` starts
     )
     # The project's own target directory: dbt re-parses only what changed since the manifest
     # the run command prepared there (partial parsing), instead of a fresh directory per run.

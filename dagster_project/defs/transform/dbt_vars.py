@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from dagster_project.core.duckdb_settings import TEMP_DIR_ENV
+
 
 def dbt_vars_for_log_dates(log_dates: list[str]) -> dict[str, object]:
     """`{"log_dates": [...]}`: the log dates the incremental models reprocess.
@@ -49,7 +51,7 @@ FULL_REFRESH_VARS: dict[str, object] = {"log_dates": None, "rebuild_deduplicatio
 
 
 # The settings that name a file or folder of the data directory (dbt/profiles.yml reads them).
-DATA_DIR_PATH_SETTINGS = ("WAREHOUSE_PATH", "PARTNER_DUCKDB_TEMP_DIR")
+DATA_DIR_PATH_SETTINGS = ("WAREHOUSE_PATH", TEMP_DIR_ENV)
 
 
 def dbt_process_env(
