@@ -22,6 +22,18 @@ def dbt_manifest() -> Path:
     return dbt_project.manifest_path
 
 
+@pytest.fixture(scope="session")
+def make_run_sample(tmp_path_factory) -> Path:
+    """`make run`'s sample data directory (generate --profile small with its defaults, then
+    run), built once per session. Shared: tests only read it; one that writes copies it."""
+    d = tmp_path_factory.mktemp("make_run_sample") / "data"
+    done = run_cli("generate", "--data-dir", str(d), "--profile", "small")
+    assert done.returncode == 0, done.stderr
+    done = run_cli("run", "--data-dir", str(d))
+    assert done.returncode == 0, done.stderr
+    return d
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
     """Run `python -m dagster_project ...` as users do; return the CompletedProcess."""
     return subprocess.run(

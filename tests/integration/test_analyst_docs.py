@@ -13,19 +13,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import REPO_ROOT, run_cli
+from tests.conftest import REPO_ROOT
 
 DOC = REPO_ROOT / "docs" / "analysts.md"
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("sample") / "data"
-    done = run_cli("generate", "--data-dir", str(d), "--profile", "small")  # as `make run`
-    assert done.returncode == 0, done.stderr
-    done = run_cli("run", "--data-dir", str(d))
-    assert done.returncode == 0, done.stderr
-    return d
+def sample(make_run_sample: Path) -> Path:
+    return make_run_sample  # read only
 
 
 def blocks(language: str) -> list[str]:
