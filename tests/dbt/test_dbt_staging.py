@@ -8,9 +8,6 @@ audit models; every expected figure below was worked out by hand from SPEC §2.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,10 +17,8 @@ import pytest
 
 from dagster_project.defs.ingest.ledger_loading import ensure_ledger_schema
 from dagster_project.defs.ingest.raw_loading import RAW_COLUMNS, ensure_raw_schema
+from tests.dbt_commands import dbt_command
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DBT_DIR = REPO_ROOT / "dbt"
-DBT = Path(sys.executable).parent / "dbt"
 SELECT = [
     "staging",
     "audit_rejected_events",
@@ -162,19 +157,9 @@ def replace_raw_lines(warehouse: Path, feed: str, log_date: date, lines: list) -
 
 
 def dbt_build(warehouse: Path, work: Path, log_dates: list[str] | None = None):
-    args = [
-        str(DBT), "build", "--profiles-dir", ".",
-        "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
-        "--select", *SELECT,
-    ]  # fmt: skip
-    if log_dates is not None:
-        args += ["--vars", json.dumps({"log_dates": log_dates})]
-    env = {
-        **os.environ,
-        "WAREHOUSE_PATH": str(warehouse),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    return subprocess.run(args, cwd=DBT_DIR, env=env, capture_output=True, text=True)
+    """dbt build of the staging models; `log_dates` passed as a pipeline run passes it."""
+    vars_ = None if log_dates is None else {"log_dates": log_dates}
+    return dbt_command(warehouse, work / "target", "build", "--select", *SELECT, vars_=vars_)
 
 
 def build_ok(warehouse: Path, work: Path, log_dates: list[str] | None = None) -> None:
@@ -417,6 +402,10 @@ def test_incremental_run_reprocesses_only_the_selected_log_dates(tmp_path):
 def test_log_dates_var_is_validated(tmp_path):
     warehouse = tmp_path / "warehouse.duckdb"
     write_raw(warehouse, RAW)
-    result = dbt_build(warehouse, tmp_path, log_dates=["2026-01-31' OR true --"])
+    # as a dbt var on the command line (by hand); a run passes it as the others here do
+    bad = {"log_dates": ["2026-01-31' OR true --"]}
+    result = dbt_command(
+        warehouse, tmp_path / "target", "build", "--select", *SELECT, "--vars", json.dumps(bad)
+    )
     assert result.returncode != 0
     assert "var log_dates: expected 'YYYY-MM-DD' strings" in result.stdout

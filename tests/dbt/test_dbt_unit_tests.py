@@ -5,15 +5,13 @@ so this is where they run."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import duckdb
 
 from dagster_project.defs.ingest.ledger_loading import ensure_ledger_schema
 from dagster_project.defs.ingest.raw_loading import ensure_raw_schema
-from dagster_project.defs.resources import dbt_project, venv_dbt_executable
+from tests.dbt_commands import dbt_command
 
 
 def test_every_dbt_unit_test_passes(tmp_path: Path, dbt_manifest: Path):
@@ -23,28 +21,9 @@ def test_every_dbt_unit_test_passes(tmp_path: Path, dbt_manifest: Path):
     with duckdb.connect(str(warehouse)) as con:
         ensure_raw_schema(con)  # the models' sources: the feeds and the ledger
         ensure_ledger_schema(con)
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("PARTNER_DBT_")},
-        "WAREHOUSE_PATH": str(warehouse),
-        "PARTNER_DUCKDB_TEMP_DIR": str(tmp_path / "spill"),
-    }
 
     def dbt(*args: str) -> None:
-        done = subprocess.run(
-            [
-                venv_dbt_executable(),
-                *args,
-                "--project-dir",
-                str(dbt_project.project_dir),
-                "--profiles-dir",
-                str(dbt_project.profiles_dir),
-                "--target-path",
-                str(tmp_path / "target"),
-            ],
-            capture_output=True,
-            text=True,
-            env=env,
-        )
+        done = dbt_command(warehouse, tmp_path / "target", *args)
         assert done.returncode == 0, done.stdout[-4000:]
 
     # A unit test reads its model's parents' columns: build every model empty first (dbt's

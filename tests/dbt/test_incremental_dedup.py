@@ -15,20 +15,15 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
 from dagster_project.defs.ingest.raw_loading import ensure_raw_schema, load_partition
-from dagster_project.defs.resources import dbt_project, venv_dbt_executable
-from dagster_project.defs.transform.dbt_vars import (
-    FULL_REFRESH_VARS,
-    dbt_run_environment,
-    dbt_vars_for_run,
-)
+from dagster_project.defs.transform.dbt_vars import FULL_REFRESH_VARS, dbt_vars_for_run
 from dagster_project.defs.transform.dedup_state import log_dates_seen_by_deduplication
+from tests.dbt_commands import dbt_command
 
 
 def click(click_id: str, partner: str, ts: str = "2026-09-30T10:00:00Z") -> str:
@@ -56,29 +51,9 @@ def load(warehouse: Path, raw: Path, days: list[str]) -> list[str] | None:
 SELECTED = "+stg_clicks +audit_duplicate_events"  # with every base model they read
 
 
-def dbt_command(warehouse: Path, target: Path, vars_: dict, *args: str):
-    """A dbt command on `warehouse`, the run's vars passed as the pipeline passes them."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNER_DBT_")}
-    return subprocess.run(
-        [
-            venv_dbt_executable(),
-            *args,
-            "--project-dir",
-            str(dbt_project.project_dir),
-            "--profiles-dir",
-            str(dbt_project.profiles_dir),
-            "--target-path",
-            str(target),
-        ],
-        capture_output=True,
-        text=True,
-        env={**env, **dbt_run_environment(vars_), "WAREHOUSE_PATH": str(warehouse)},
-    )
-
-
 def dbt(warehouse: Path, target: Path, vars_: dict, *args: str) -> None:
     """dbt run of the selected models."""
-    done = dbt_command(warehouse, target, vars_, "run", "--select", SELECTED, *args)
+    done = dbt_command(warehouse, target, "run", "--select", SELECTED, *args, vars_=vars_)
     assert done.returncode == 0, done.stdout[-4000:]
 
 
@@ -96,7 +71,8 @@ def dedup_state(warehouse: Path) -> dict[str, list[tuple]]:
 
 
 def from_scratch(tmp_path: Path, raw: Path, name: str) -> dict[str, list[tuple]]:
-    warehouse = tmp_path / f"{name}.duckdb"
+    warehouse = tmp_path / name / "warehouse.duckdb"
+    warehouse.parent.mkdir()
     days = sorted(p.name[:10] for p in (raw / "clicks").glob("*.jsonl"))
     load(warehouse, raw, days)
     dbt(warehouse, tmp_path / "target", FULL_REFRESH_VARS, "--full-refresh")
@@ -104,7 +80,8 @@ def from_scratch(tmp_path: Path, raw: Path, name: str) -> dict[str, list[tuple]]
 
 
 def test_incremental_nights_deduplicate_like_a_build_from_scratch(tmp_path: Path, dbt_manifest):
-    raw, warehouse = tmp_path / "raw", tmp_path / "warehouse.duckdb"
+    raw, warehouse = tmp_path / "raw", tmp_path / "nights" / "warehouse.duckdb"
+    warehouse.parent.mkdir()
     nights = [
         ("2026-10-02", [click("c1", "P2"), click("c2", "P2")]),
         ("2026-10-01", [click("c1", "P1")]),
@@ -134,7 +111,7 @@ def test_incremental_nights_deduplicate_like_a_build_from_scratch(tmp_path: Path
 
 def dbt_test_failures(warehouse: Path, target: Path, vars_: dict, tests: str) -> dict[str, str]:
     """`dbt test` of the named tests with the run's vars; their statuses by test name."""
-    dbt_command(warehouse, target, vars_, "test", "--select", tests)
+    dbt_command(warehouse, target, "test", "--select", tests, vars_=vars_)
     results = json.loads((target / "run_results.json").read_text())["results"]
     return {
         r["unique_id"].split(".")[2]: r["status"]

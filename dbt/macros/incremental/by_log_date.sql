@@ -55,8 +55,14 @@
 
 {#- The validated `log_dates` var as a list of 'YYYY-MM-DD' strings, or none when unset
     (= every log date). Validated because the dates become SQL literals: anything else stops
-    the run with a clear message. -#}
+    the run with a clear message.
+    Read only when dbt executes: the dates change every night and shape SQL only, never a
+    config or a ref. dbt re-parses every file that read an environment variable whose value
+    changed, so reading it while parsing cost each run a re-parse of the ~20 files using it. -#}
 {% macro selected_log_dates() -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
     {%- set value = partner_commissions.run_setting('log_dates', none) -%}
     {%- if value is none -%}
         {{ return(none) }}
