@@ -335,6 +335,46 @@ def test_lines_reconcile_per_feed_and_log_date(built):
         assert raw_lines == staged + rejected + duplicates
 
 
+def test_row_rules_fail_naming_the_columns_and_rules_each_row_breaks(built, tmp_path):
+    """row_rules (one check per model) on a copy of the built warehouse with three bad rows:
+    each failing row names its NULL columns and the positions of the rules it breaks."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse.write_bytes(built.read_bytes())
+    passing = dbt_command(
+        warehouse, tmp_path / "target", "test", "--select", "row_rules_audit_line_reconciliation"
+    )
+    assert passing.returncode == 0, passing.stdout[-3000:]
+    con = duckdb.connect(str(warehouse))
+    try:
+        table = "audit.line_reconciliation"
+        con.execute(f"UPDATE {table} SET staged = staged + 1 WHERE feed = 'clicks'")  # rule 1
+        con.execute(f"UPDATE {table} SET rejected = NULL WHERE feed = 'signups'")  # NULL, rule 1
+        con.execute(f"UPDATE {table} SET feed = 'bogus' WHERE feed = 'fx_rates'")  # rule 2
+    finally:
+        con.close()
+    failing = dbt_command(
+        warehouse,
+        tmp_path / "target",
+        "test",
+        "--select",
+        "row_rules_audit_line_reconciliation",
+        "--store-failures",
+    )
+    assert failing.returncode != 0
+    assert "Got 4 results" in failing.stdout  # the two clicks days, signups, fx_rates
+    rows = query(
+        warehouse,
+        "SELECT feed, log_date, null_columns, failed_expression"
+        " FROM dbt_test__audit.row_rules_audit_line_reconciliation ORDER BY 1, 2",
+    )
+    assert rows == [
+        ("bogus", J30, "", "2"),
+        ("clicks", J30, "", "1"),
+        ("clicks", J31, "", "1"),
+        ("signups", J30, "rejected", "1"),
+    ]
+
+
 # ------------------------------------------------------------------------------ incremental
 
 

@@ -83,12 +83,9 @@ def test_money_checks_block_and_freshness_warns(defs):
     assert ("published/marts_duckdb", "log_freshness") in checks
     # dbt's data tests are asset checks too, e.g. the primary key of every mart.
     assert ("marts/fct_sales", "unique_fct_sales_sale_id") in checks
-    # A model's required columns: one not_null_columns check, not one not_null per column.
-    assert ("marts/fct_sales", "not_null_columns_fct_sales") in checks
-    per_column = {c for c in checks if c[1].startswith("not_null_")} - {
-        c for c in checks if c[1].startswith("not_null_columns_")
-    }
-    assert not per_column
+    # A model's required columns and row rules: one row_rules check, not one per column.
+    assert ("marts/fct_sales", "row_rules_fct_sales") in checks
+    assert not {c for c in checks if c[1].startswith("not_null_")}
     specs = {
         (spec.asset_key.to_user_string(), spec.name): spec
         for a in defs.asset_checks or []
@@ -99,36 +96,38 @@ def test_money_checks_block_and_freshness_warns(defs):
     assert specs[("audit/line_reconciliation", "raw_lines_accounted_for")].blocking
 
 
-def test_a_models_sql_rules_are_one_check_per_config(defs, dbt_manifest):
-    """A model's SQL rules with the same config are one expressions_are_true test (one asset
-    check, named after the model), not one expression_is_true check per rule."""
+def test_a_models_row_rules_are_one_check(defs, dbt_manifest):
+    """A model's required columns and SQL rules with the same config are one row_rules test
+    (one asset check, named after the model), not one check per column and per rule."""
     manifest = json.loads(Path(dbt_manifest).read_text())
     groups: dict[tuple[str, str], list[str]] = {}
-    folded: dict[str, list[str]] = {}
+    folded: dict[str, dict] = {}
     for node in manifest["nodes"].values():
         kind = (node.get("test_metadata") or {}).get("name")
-        if kind not in ("expression_is_true", "expressions_are_true") or node["column_name"]:
+        if kind not in ("expression_is_true", "row_rules", "not_null") or node["column_name"]:
             continue
         # the same config but for the alias dbt gives a long test name
         config = json.dumps({**node["config"], "alias": None}, sort_keys=True)
         groups.setdefault((node["attached_node"], config), []).append(node["name"])
-        if kind == "expressions_are_true":
+        if kind == "row_rules":
             model = manifest["nodes"][node["attached_node"]]["name"]
-            assert node["name"].startswith(f"expressions_are_true_{model}"), node["name"]
-            folded[node["name"]] = node["test_metadata"]["kwargs"]["expressions"]
+            assert node["name"] == f"row_rules_{model}", node["name"]
+            folded[node["name"]] = node["test_metadata"]["kwargs"]
     assert [names for names in groups.values() if len(names) > 1] == []
-    # accepted values are rules of the model's expressions_are_true too, not tests of their own
+    # accepted values and not_null are rules of the model's row_rules, not tests of their own
     kinds = {(node.get("test_metadata") or {}).get("name") for node in manifest["nodes"].values()}
-    assert "accepted_values" not in kinds
-    assert "tier in (1, 2)" in folded["expressions_are_true_fct_commissions"]
+    assert not kinds & {"accepted_values", "not_null", "not_null_columns", "expressions_are_true"}
+    commissions = folded["row_rules_fct_commissions"]
+    assert "tier in (1, 2)" in commissions["expressions"]
+    assert "payable_on > cast(sold_at as date)" in commissions["expressions"]
+    assert {"partner_id", "commission_usd", "status"} <= set(commissions["not_null"])
     # every rule is still there, in its model's test
-    assert len(folded["expressions_are_true_partner_monthly_statement"]) == 5
-    assert "payable_on > cast(sold_at as date)" in folded["expressions_are_true_fct_commissions"]
+    assert len(folded["row_rules_partner_monthly_statement"]["expressions"]) == 5
     checks = {
         (c.asset_key.to_user_string(), c.name) for c in defs.resolve_asset_graph().asset_check_keys
     }
-    assert ("marts/fct_commissions", "expressions_are_true_fct_commissions") in checks
-    assert {c for _, c in checks if c.startswith("expressions_are_true_")} == set(folded)
+    assert ("marts/fct_commissions", "row_rules_fct_commissions") in checks
+    assert {c for _, c in checks if c.startswith("row_rules_")} == set(folded)
 
 
 def test_nightly_schedule_loads_what_is_pending_at_0200_utc(defs, tmp_path):

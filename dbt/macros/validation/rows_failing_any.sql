@@ -1,23 +1,30 @@
-{#- The rows of `model` for which any of `failures` holds, each failure a (label, SQL
-    condition) pair; `label_column` names the labels of those that hold ('a, b'). Portable SQL
-    (dbt.concat, case, substring), shared by the generic tests not_null_columns and
-    expressions_are_true. Labels are column names or numbers, checked by the tests: they are
-    written into string literals. -#}
-{% macro rows_failing_any(model, failures, label_column) -%}
-{#- ', a, b' for the failures that hold, then the leading ', ' cut off (substring is 1-based) -#}
-{%- set flags = [] -%}
-{%- for label, condition in failures -%}
-    {%- do flags.append("\n        case when " ~ condition ~ " then ', " ~ label ~ "' else '' end") -%}
-{%- endfor %}
-
+{#- The rows of `model` that break any rule of `groups`, a list of (label_column, rules),
+    each rule a (label, SQL condition that holds when the row breaks it). Each label_column
+    lists the labels of its rules the row breaks ('a, b'; '' for none). Portable SQL
+    (dbt.concat, case, substring). Labels are column names or numbers, checked by the test
+    (row_rules): they are written into string literals. -#}
+{% macro rows_failing_any(model, groups) -%}
+{%- set conditions = [] -%}
 select
+{%- for label_column, rules in groups %}
+    {%- set flags = [] -%}
+    {%- for label, condition in rules -%}
+        {%- do flags.append("\n        case when " ~ condition ~ " then ', " ~ label ~ "' else '' end") -%}
+        {%- do conditions.append(condition) -%}
+    {%- endfor %}
+    {#- ', a, b' for the rules that hold, then the leading ', ' cut off (substring is 1-based) #}
+    {%- if flags %}
     substring({{ dbt.concat(flags) }},
         3
     ) as {{ label_column }},
+    {%- else %}
+    '' as {{ label_column }},
+    {%- endif %}
+{%- endfor %}
     *
 from {{ model }}
 where
-    {%- for label, condition in failures %}
+    {%- for condition in conditions %}
     {{ 'or ' if not loop.first }}{{ condition }}
     {%- endfor %}
 {%- endmacro %}
