@@ -26,7 +26,14 @@ def dbt_sources_changed_since(manifest: Path, project_dir: Path, profiles_dir: P
 def prepare_dbt_manifest() -> bool:
     """Build dbt's manifest (the Dagster definitions read it) unless it is current: parsed for
     this dbt target, after every change to the project. Returns whether dbt parse ran."""
-    from dagster_project.defs.resources import dbt_project, dbt_project_args, venv_dbt_executable
+    from dagster_project.defs.resources import (
+        DBT_LAUNCHER,
+        dbt_project,
+        dbt_project_args,
+        run_dbt_executable,
+        venv_dbt_executable,
+    )
+    from dagster_project.defs.transform.dbt_vars import run_profile_settings
 
     project_dir = Path(dbt_project.project_dir)
     target_dir = project_dir / dbt_project.target_path
@@ -42,7 +49,10 @@ def prepare_dbt_manifest() -> bool:
     if current:
         return False
     command = [venv_dbt_executable(), "parse", "--quiet", *dbt_project_args()]
-    done = subprocess.run(command, capture_output=True, text=True)
+    env = dict(os.environ)
+    if run_dbt_executable() == str(DBT_LAUNCHER):  # runs start dbt in their data directory
+        env |= run_profile_settings()  # so the first run reuses this parse
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise RunError(f"dbt parse failed:\n{done.stdout}{done.stderr}")
     stamp.write_text(target)

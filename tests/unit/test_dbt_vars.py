@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from dagster_project.core.duckdb_settings import MEMORY_LIMIT_ENV, TEMP_DIR_ENV, dbt_environment
+from dagster_project.core.paths import warehouse_path
 from dagster_project.defs.transform.dbt_vars import (
     FULL_REFRESH_VARS,
     dbt_process_env,
@@ -12,6 +14,7 @@ from dagster_project.defs.transform.dbt_vars import (
     dbt_vars_for_log_dates,
     dbt_vars_for_run,
     environment,
+    run_profile_settings,
 )
 
 
@@ -118,3 +121,29 @@ def test_environment_is_restored_after_the_block(monkeypatch):
         assert os.environ["PARTNER_DBT_PARENT_PID"] == "1"
     assert os.environ["PARTNER_DBT_LOG_DATES"] == "before"
     assert "PARTNER_DBT_PARENT_PID" not in os.environ
+
+
+def test_dbt_parse_gets_the_profile_settings_of_every_run(tmp_path, monkeypatch):
+    """prepare_dbt_manifest's `dbt parse` gets the profile settings a run's dbt gets (started in
+    its data directory), so the first run after a project change reuses that parse."""
+    monkeypatch.delenv(TEMP_DIR_ENV, raising=False)
+    monkeypatch.delenv(MEMORY_LIMIT_ENV, raising=False)
+    data_dir = tmp_path / "data"
+    run = dbt_process_env(
+        warehouse=warehouse_path(data_dir),
+        vars_={"log_dates": ["2026-10-31"]},
+        duckdb_env=dbt_environment(data_dir),
+        engine_env={},
+        python="/venv/bin/python",
+        parent_pid=1,
+        workdir=data_dir,
+    )
+    parse = run_profile_settings()
+    assert parse == {
+        "WAREHOUSE_PATH": "warehouse.duckdb",
+        TEMP_DIR_ENV: ".duckdb_tmp",
+        MEMORY_LIMIT_ENV: "1GB",
+    }
+    assert {name: run[name] for name in parse} == parse
+    monkeypatch.setenv(MEMORY_LIMIT_ENV, "3GB")  # a setting of the user's is the runs' too
+    assert run_profile_settings()[MEMORY_LIMIT_ENV] == "3GB"

@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from dagster_project.core.duckdb_settings import TEMP_DIR_ENV
+from dagster_project.core.duckdb_settings import MEMORY_LIMIT_ENV, TEMP_DIR_ENV, dbt_environment
+from dagster_project.core.paths import warehouse_path
 
 
 def dbt_vars_for_log_dates(log_dates: list[str]) -> dict[str, object]:
@@ -89,6 +90,24 @@ def dbt_process_env(
             if name in env and Path(env[name]).is_relative_to(workdir):
                 env[name] = str(Path(env[name]).relative_to(workdir))
     return env
+
+
+def run_profile_settings() -> dict[str, str]:
+    """The settings dbt/profiles.yml reads, as a pipeline run on DuckDB gives them to a dbt
+    started in its data directory (dbt_process_env with `workdir`): the same for every data
+    directory. `dbt parse` given them leaves the partial-parse state that the next run's dbt
+    reuses; with other values (dbt's defaults) that run would parse the whole project again."""
+    data_dir = Path("data")  # any folder: the paths inside it come out relative to it
+    env = dbt_process_env(
+        warehouse=warehouse_path(data_dir),
+        vars_={},
+        duckdb_env=dbt_environment(data_dir),
+        engine_env={},
+        python="",
+        parent_pid=0,
+        workdir=data_dir,
+    )
+    return {name: env[name] for name in (*DATA_DIR_PATH_SETTINGS, MEMORY_LIMIT_ENV)}
 
 
 @contextmanager
