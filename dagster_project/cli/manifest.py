@@ -27,10 +27,10 @@ def prepare_dbt_manifest() -> bool:
     """Build dbt's manifest (the Dagster definitions read it) unless it is current: parsed for
     this dbt target, after every change to the project. Returns whether dbt parse ran."""
     from dagster_project.defs.resources import (
-        DBT_LAUNCHER,
         dbt_project,
         dbt_project_args,
         run_dbt_executable,
+        starts_dbt_in_the_data_dir,
         venv_dbt_executable,
     )
     from dagster_project.defs.transform.dbt_vars import run_profile_settings
@@ -50,7 +50,7 @@ def prepare_dbt_manifest() -> bool:
         return False
     command = [venv_dbt_executable(), "parse", "--quiet", *dbt_project_args()]
     env = dict(os.environ)
-    if run_dbt_executable() == str(DBT_LAUNCHER):  # runs start dbt in their data directory
+    if starts_dbt_in_the_data_dir(run_dbt_executable()):  # as runs start it
         env |= run_profile_settings()  # so the first run reuses this parse
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     if done.returncode != 0:

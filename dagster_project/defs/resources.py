@@ -32,11 +32,16 @@ VENV_DBT = Path(sys.executable).parent / "dbt"
 DBT_LAUNCHER = Path(__file__).resolve().parents[1] / "bin" / "dbt"
 
 
+def starts_dbt_in_the_data_dir(dbt_executable: str) -> bool:
+    """Whether dbt started as `dbt_executable` runs in the data directory: the launcher changes
+    into it (defs/transform/dbt_vars.py says why)."""
+    return dbt_executable == str(DBT_LAUNCHER)
+
+
 def dbt_workdir(data_dir: Path, dbt_executable: str) -> Path | None:
     """The directory dbt started as `dbt_executable` runs in: the data directory when that is
-    the launcher (it changes into it; defs/transform/dbt_vars.py says why), else None
-    (absolute paths)."""
-    return data_dir if dbt_executable == str(DBT_LAUNCHER) else None
+    the launcher, else None (absolute paths)."""
+    return data_dir if starts_dbt_in_the_data_dir(dbt_executable) else None
 
 
 def venv_dbt_executable() -> str:
