@@ -10,7 +10,8 @@ events took 20.6 s of a 66 s nightly run on a busy machine.
 This subclass keeps one connection per database file, for the index and the most recently
 used run shards (at most MAX_OPEN: the least recently used is closed), and uses it the way
 Dagster uses its connections: one thread at a time (the storage's own lock, as before), one
-transaction per use. Files, schema and everything else are Dagster's, so a DAGSTER_HOME
+transaction per use, without waiting for the disk at every commit (`synchronous = NORMAL`,
+below). Files, schema and everything else are Dagster's, so a DAGSTER_HOME
 written with either class reads with the other.
 """
 
@@ -28,10 +29,22 @@ from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventL
 from dagster._core.storage.sql import create_engine
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from dagster._serdes import ConfigurableClassData
+from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
 MAX_OPEN = 16
+
+
+def _commit_without_fsync(dbapi_connection, _record) -> None:
+    """`synchronous = NORMAL` on a new connection. Dagster keeps these files in WAL mode, where
+    NORMAL syncs at checkpoints instead of at every commit (SQLite's documented setting for
+    WAL): the database stays consistent; a power cut or OS crash, not a killed process, can
+    lose the last events. Measured here: 800 one-row commits 0.26 s with FULL, 0.014 s with
+    NORMAL; a night stores some 3,000 of them while dbt runs."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
 
 
 def default_base_dir() -> str:
@@ -77,6 +90,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                         "check_same_thread": False,  # any thread, one at a time (the lock)
                     },
                 )
+                event.listen(engine, "connect", _commit_without_fsync)
                 if shard not in self._initialized_dbs:
                     self._initdb(engine)
                     self._initialized_dbs.add(shard)
