@@ -2,7 +2,8 @@
 
 {#- Every raw line of the `clicks` feed, parsed and checked against SPEC §2. Incremental by
     log date (var log_dates). rejection_reason is NULL for a valid line, else the first rule
-    the line breaks; typed columns are best-effort on rejected lines. -#}
+    the line breaks; typed columns are best-effort on rejected lines. raw_line is kept for
+    rejected lines only (audit.rejected_events); raw.clicks keeps every line. -#}
 
 with objects as (
 
@@ -39,6 +40,25 @@ parsed as (
         {{ partner_commissions.timestamp_value('ts') }} as ts__value
     from fields
 
+),
+
+checked as (
+
+    select
+        *,
+        case
+            when line_problem is not null then line_problem
+            {{- partner_commissions.rule_string('click_id', required=true) }}
+            {{- partner_commissions.rule_timestamp('ts', required=true) }}
+            {{- partner_commissions.rule_string('partner_id', required=true) }}
+            {{- partner_commissions.rule_string('visitor_id', required=false) }}
+            {{- partner_commissions.rule_enum('landing', ['product', 'partner_program'], required=false) }}
+            {{- partner_commissions.rule_string('url', required=false) }}
+            {{- partner_commissions.rule_string('ip', required=false) }}
+            {{- partner_commissions.rule_string('user_agent', required=false) }}
+        end as rejection_reason
+    from parsed
+
 )
 
 select
@@ -53,16 +73,6 @@ select
     log_date,
     file_name,
     line_number,
-    raw_line,
-    case
-        when line_problem is not null then line_problem
-        {{- partner_commissions.rule_string('click_id', required=true) }}
-        {{- partner_commissions.rule_timestamp('ts', required=true) }}
-        {{- partner_commissions.rule_string('partner_id', required=true) }}
-        {{- partner_commissions.rule_string('visitor_id', required=false) }}
-        {{- partner_commissions.rule_enum('landing', ['product', 'partner_program'], required=false) }}
-        {{- partner_commissions.rule_string('url', required=false) }}
-        {{- partner_commissions.rule_string('ip', required=false) }}
-        {{- partner_commissions.rule_string('user_agent', required=false) }}
-    end as rejection_reason
-from parsed
+    case when rejection_reason is not null then raw_line end as raw_line,
+    rejection_reason
+from checked

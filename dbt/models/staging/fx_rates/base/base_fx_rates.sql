@@ -2,7 +2,8 @@
 
 {#- Every raw line of the `fx_rates` feed, parsed and checked against SPEC §2. Incremental by
     log date (var log_dates). rejection_reason is NULL for a valid line, else the first rule
-    the line breaks; typed columns are best-effort on rejected lines. -#}
+    the line breaks; typed columns are best-effort on rejected lines. raw_line is kept for
+    rejected lines only (audit.rejected_events); raw.fx_rates keeps every line. -#}
 
 with objects as (
 
@@ -31,6 +32,20 @@ parsed as (
         {{ partner_commissions.decimal_value('usd_per_unit', 38, 28) }} as usd_per_unit__value
     from fields
 
+),
+
+checked as (
+
+    select
+        *,
+        case
+            when line_problem is not null then line_problem
+            {{- partner_commissions.rule_date('date', required=true) }}
+            {{- partner_commissions.rule_currency('currency', required=true) }}
+            {{- partner_commissions.rule_positive_decimal('usd_per_unit', 38, 28, required=true) }}
+        end as rejection_reason
+    from parsed
+
 )
 
 select
@@ -40,11 +55,6 @@ select
     log_date,
     file_name,
     line_number,
-    raw_line,
-    case
-        when line_problem is not null then line_problem
-        {{- partner_commissions.rule_date('date', required=true) }}
-        {{- partner_commissions.rule_currency('currency', required=true) }}
-        {{- partner_commissions.rule_positive_decimal('usd_per_unit', 38, 28, required=true) }}
-    end as rejection_reason
-from parsed
+    case when rejection_reason is not null then raw_line end as raw_line,
+    rejection_reason
+from checked

@@ -2,7 +2,8 @@
 
 {#- Every raw line of the `sales` feed, parsed and checked against SPEC §2. Incremental by
     log date (var log_dates). rejection_reason is NULL for a valid line, else the first rule
-    the line breaks; typed columns are best-effort on rejected lines. -#}
+    the line breaks; typed columns are best-effort on rejected lines. raw_line is kept for
+    rejected lines only (audit.rejected_events); raw.sales keeps every line. -#}
 
 with objects as (
 
@@ -39,6 +40,24 @@ parsed as (
         {{ partner_commissions.decimal_value('amount', 18, 4) }} as amount__value
     from fields
 
+),
+
+checked as (
+
+    select
+        *,
+        case
+            when line_problem is not null then line_problem
+            {{- partner_commissions.rule_string('sale_id', required=true) }}
+            {{- partner_commissions.rule_timestamp('ts', required=true) }}
+            {{- partner_commissions.rule_string('customer_id', required=true) }}
+            {{- partner_commissions.rule_enum('type', ['charge', 'refund', 'chargeback'], required=true) }}
+            {{- partner_commissions.rule_positive_decimal('amount', 18, 4, required=true) }}
+            {{- partner_commissions.rule_currency('currency', required=true) }}
+            {{- partner_commissions.rule_string('refers_to', required=false) }}
+        end as rejection_reason
+    from parsed
+
 )
 
 select
@@ -52,15 +71,6 @@ select
     log_date,
     file_name,
     line_number,
-    raw_line,
-    case
-        when line_problem is not null then line_problem
-        {{- partner_commissions.rule_string('sale_id', required=true) }}
-        {{- partner_commissions.rule_timestamp('ts', required=true) }}
-        {{- partner_commissions.rule_string('customer_id', required=true) }}
-        {{- partner_commissions.rule_enum('type', ['charge', 'refund', 'chargeback'], required=true) }}
-        {{- partner_commissions.rule_positive_decimal('amount', 18, 4, required=true) }}
-        {{- partner_commissions.rule_currency('currency', required=true) }}
-        {{- partner_commissions.rule_string('refers_to', required=false) }}
-    end as rejection_reason
-from parsed
+    case when rejection_reason is not null then raw_line end as raw_line,
+    rejection_reason
+from checked
