@@ -1,3 +1,5 @@
+{{ config(materialized=partner_commissions.projection_materialization()) }}
+
 -- One row per commission line: sale × beneficiary (tier 1 and/or tier 2), signed.
 
 with lines as (

@@ -1,3 +1,5 @@
+{{ config(materialized=partner_commissions.projection_materialization()) }}
+
 -- One row per sale (charge, refund, chargeback), whether or not it earns a commission.
 
 with sales as (
