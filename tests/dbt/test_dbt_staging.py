@@ -317,6 +317,28 @@ def test_duplicates_point_to_the_first_delivery(built):
     assert query(built, "SELECT landing FROM staging.stg_clicks WHERE click_id = 'k2'") == [
         ("product",)
     ]
+    # each redelivery's text is its own raw line, verbatim (base_<feed> no longer has it)
+    assert query(
+        built,
+        "SELECT d.feed, d.log_date, d.line_number, d.raw_line = r.raw_line"
+        " FROM audit.duplicate_events d JOIN ("
+        "   SELECT 'clicks' AS feed, * FROM raw.clicks UNION ALL"
+        "   SELECT 'fx_rates', * FROM raw.fx_rates UNION ALL SELECT 'sales', * FROM raw.sales"
+        " ) r USING (feed, log_date, file_name, line_number) ORDER BY 1, 2, 3",
+    ) == [(feed, day, line, True) for feed, day, _, line, *_ in rows]
+
+
+def test_base_models_keep_the_text_of_rejected_lines_only(built):
+    for feed in ("clicks", "signups", "sales", "partner_status", "fx_rates"):
+        kept = query(
+            built,
+            f"SELECT rejection_reason IS NOT NULL, count(*), count(raw_line)"
+            f" FROM staging.base_{feed} GROUP BY ALL ORDER BY 1",
+        )
+        valid = [(n, texts) for rejected, n, texts in kept if not rejected]
+        rejected = [(n, texts) for rejected, n, texts in kept if rejected]
+        assert valid and valid[0][1] == 0, (feed, kept)  # valid lines: no copy of the text
+        assert all(n == texts for n, texts in rejected), (feed, kept)  # rejected: every one
 
 
 def test_lines_reconcile_per_feed_and_log_date(built):
@@ -449,3 +471,31 @@ def test_log_dates_var_is_validated(tmp_path):
     )
     assert result.returncode != 0
     assert "var log_dates: expected 'YYYY-MM-DD' strings" in result.stdout
+
+
+def test_a_warehouse_whose_base_models_kept_valid_lines_text_still_passes(built, tmp_path):
+    """Upgrading: base_<feed> rows built before valid lines lost their copy of the text keep
+    it; the row rule only asks rejected lines for theirs."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse.write_bytes(built.read_bytes())
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(
+            "UPDATE staging.base_sales SET raw_line = 'as loaded' WHERE rejection_reason IS NULL"
+        )
+    finally:
+        con.close()
+    passing = dbt_command(
+        warehouse, tmp_path / "target", "test", "--select", "row_rules_base_sales"
+    )
+    assert passing.returncode == 0, passing.stdout[-3000:]
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("UPDATE staging.base_sales SET raw_line = NULL WHERE line_number = 8")
+    finally:
+        con.close()
+    failing = dbt_command(
+        warehouse, tmp_path / "target", "test", "--select", "row_rules_base_sales"
+    )
+    assert failing.returncode != 0
+    assert "Got 1 result" in failing.stdout  # the rejected line 8 ('not json') lost its text
