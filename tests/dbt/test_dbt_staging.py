@@ -358,8 +358,9 @@ def test_lines_reconcile_per_feed_and_log_date(built):
 
 
 def test_row_rules_fail_naming_the_columns_and_rules_each_row_breaks(built, tmp_path):
-    """row_rules (one check per model) on a copy of the built warehouse with three bad rows:
-    each failing row names its NULL columns and the positions of the rules it breaks."""
+    """row_rules (one check per model) on a copy of the built warehouse with three bad rows
+    and a key on two rows: each failing row names its NULL columns and the positions of the
+    rules and keys it breaks."""
     warehouse = tmp_path / "warehouse.duckdb"
     warehouse.write_bytes(built.read_bytes())
     passing = dbt_command(
@@ -372,6 +373,8 @@ def test_row_rules_fail_naming_the_columns_and_rules_each_row_breaks(built, tmp_
         con.execute(f"UPDATE {table} SET staged = staged + 1 WHERE feed = 'clicks'")  # rule 1
         con.execute(f"UPDATE {table} SET rejected = NULL WHERE feed = 'signups'")  # NULL, rule 1
         con.execute(f"UPDATE {table} SET feed = 'bogus' WHERE feed = 'fx_rates'")  # rule 2
+        # the key (feed, log_date) twice: both rows fail, naming key 1 and its two rows
+        con.execute(f"INSERT INTO {table} SELECT * FROM {table} WHERE feed = 'partner_status'")
     finally:
         con.close()
     failing = dbt_command(
@@ -383,17 +386,21 @@ def test_row_rules_fail_naming_the_columns_and_rules_each_row_breaks(built, tmp_
         "--store-failures",
     )
     assert failing.returncode != 0
-    assert "Got 4 results" in failing.stdout  # the two clicks days, signups, fx_rates
+    # the two clicks days, signups, fx_rates, the two partner_status copies
+    assert "Got 6 results" in failing.stdout
     rows = query(
         warehouse,
-        "SELECT feed, log_date, null_columns, failed_expression"
+        "SELECT feed, log_date, null_columns, failed_expression, duplicate_key,"
+        " duplicate_key_1_rows"
         " FROM dbt_test__audit.row_rules_audit_line_reconciliation ORDER BY 1, 2",
     )
     assert rows == [
-        ("bogus", J30, "", "2"),
-        ("clicks", J30, "", "1"),
-        ("clicks", J31, "", "1"),
-        ("signups", J30, "rejected", "1"),
+        ("bogus", J30, "", "2", "", None),
+        ("clicks", J30, "", "1", "", None),
+        ("clicks", J31, "", "1", "", None),
+        ("partner_status", J31, "", "", "1", 2),
+        ("partner_status", J31, "", "", "1", 2),
+        ("signups", J30, "rejected", "1", "", None),
     ]
 
 

@@ -81,11 +81,10 @@ def test_money_checks_block_and_freshness_warns(defs):
     assert ("marts/fct_commissions", "tier2_commission_reconciliation") in checks
     assert ("audit/line_reconciliation", "raw_lines_accounted_for") in checks
     assert ("published/marts_duckdb", "log_freshness") in checks
-    # dbt's data tests are asset checks too, e.g. the primary key of every mart.
-    assert ("marts/fct_sales", "unique_fct_sales_sale_id") in checks
-    # A model's required columns and row rules: one row_rules check, not one per column.
+    # dbt's data tests are asset checks too. A model's key, required columns and row rules:
+    # one row_rules check, not one per key, per column and per rule.
     assert ("marts/fct_sales", "row_rules_fct_sales") in checks
-    assert not {c for c in checks if c[1].startswith("not_null_")}
+    assert not {c for c in checks if c[1].startswith(("not_null_", "unique_fct_"))}
     specs = {
         (spec.asset_key.to_user_string(), spec.name): spec
         for a in defs.asset_checks or []
@@ -121,6 +120,21 @@ def test_a_models_row_rules_are_one_check(defs, dbt_manifest):
     assert "tier in (1, 2)" in commissions["expressions"]
     assert "payable_on > cast(sold_at as date)" in commissions["expressions"]
     assert {"partner_id", "commission_usd", "status"} <= set(commissions["not_null"])
+    assert commissions["unique_keys"] == [["sale_id", "partner_id"], ["sale_id", "tier"]]
+    # a key is a rule of its model's row_rules too, but for the key tests that look at a
+    # night's rows only (base_<feed>, stg_<feed>) and a key with a `where` of its own
+    keyed = {
+        manifest["nodes"][node["attached_node"]]["name"]
+        for node in manifest["nodes"].values()
+        if node.get("attached_node")
+        and (node.get("test_metadata") or {}).get("name")
+        in ("unique", "unique_combination_of_columns")
+        and not (
+            node["test_metadata"]["kwargs"].get("reprocessed_log_dates_only")
+            or node["config"]["where"]
+        )
+    }
+    assert keyed.isdisjoint(m.removeprefix("row_rules_") for m in folded), keyed
     # every rule is still there, in its model's test
     assert len(folded["row_rules_partner_monthly_statement"]["expressions"]) == 5
     checks = {
@@ -187,7 +201,7 @@ def test_load_logs_is_the_partitioned_raw_loads_and_transform_the_rest(defs):
     }
     assert ("marts/fct_commissions", "tier2_commission_reconciliation") in checks
     assert ("published/marts_duckdb", "log_freshness") in checks
-    assert ("marts/fct_sales", "unique_fct_sales_sale_id") in checks
+    assert ("marts/fct_sales", "row_rules_fct_sales") in checks
 
 
 def test_a_successful_load_run_launches_a_transform_run(defs):

@@ -1,9 +1,17 @@
 {#- The rows of `model` that break any rule of `groups`, a list of (label_column, rules),
     each rule a (label, SQL condition that holds when the row breaks it). Each label_column
     lists the labels of its rules the row breaks ('a, b'; '' for none). Portable SQL
-    (dbt.concat, case, substring). Labels are column names or numbers, checked by the test
-    (row_rules): they are written into string literals. -#}
-{% macro rows_failing_any(model, groups) -%}
+    (dbt.concat, case, substring, is not distinct from). Labels are column names or numbers,
+    checked by the test (row_rules): they are written into string literals.
+    `unique_keys` (lists of column names): a row whose key occurs on more than one row breaks
+    it too (NULLs compare equal, as in GROUP BY); `duplicate_key` lists the positions of the
+    keys it shares, and `duplicate_key_<n>_rows` says on how many rows (NULL when unique). -#}
+{% macro rows_failing_any(model, groups, unique_keys=[]) -%}
+{%- set groups = groups + [('duplicate_key', [])] if unique_keys else groups -%}
+{%- for key in unique_keys -%}
+    {%- do groups[-1][1].append(
+        (loop.index, 'duplicate_key_' ~ loop.index ~ '_rows is not null')) -%}
+{%- endfor -%}
 {%- set conditions = [] -%}
 select
 {%- for label_column, rules in groups %}
@@ -22,7 +30,30 @@ select
     {%- endif %}
 {%- endfor %}
     *
-from {{ model }}
+from {% if unique_keys %}(
+    {#- each key's duplicated values (usually none), joined to the rows that hold them -#}
+    select
+        checked.*
+        {%- for key in unique_keys %},
+        duplicate_key_{{ loop.index }}.key_rows as duplicate_key_{{ loop.index }}_rows
+        {%- endfor %}
+    from {{ model }} as checked
+    {%- for key in unique_keys %}
+    {%- set n = loop.index %}
+    left join (
+        select
+            {{ key | join(', ') }},
+            count(*) as key_rows
+        from {{ model }}
+        group by {{ key | join(', ') }}
+        having count(*) > 1
+    ) as duplicate_key_{{ n }}
+        on
+        {%- for column in key %}
+        {{ 'and ' if not loop.first }}checked.{{ column }} is not distinct from duplicate_key_{{ n }}.{{ column }}
+        {%- endfor %}
+    {%- endfor %}
+) as checked{% else %}{{ model }}{% endif %}
 where
     {%- for condition in conditions %}
     {{ 'or ' if not loop.first }}{{ condition }}

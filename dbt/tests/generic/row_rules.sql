@@ -1,30 +1,39 @@
-{#- A model's row-level rules, one test (one Dagster asset check) per model: fails for every
-    row where a `not_null` column is NULL or one of `expressions` is not true (false or NULL,
-    each checked as expression_is_true checks its one expression). Each failing row says what
-    it breaks: `null_columns` names its NULL columns (e.g. 'partner_id, tier'),
-    `failed_expression` the 1-based positions of the expressions it breaks (e.g. '2, 4'); ''
-    where none. One query over the model instead of one test per column and per rule: each dbt
-    test costs its run ≈ 45 ms of dbt's own work and Dagster three events, whatever it checks.
+{#- A model's rules, one test (one Dagster asset check) per model: fails for every row where a
+    `not_null` column is NULL, one of `expressions` is not true (false or NULL, each checked as
+    expression_is_true checks its one expression) or whose value of a `unique_keys` key occurs
+    on another row too (NULLs compare equal, as in GROUP BY). Each failing row says what it
+    breaks: `null_columns` names its NULL columns (e.g. 'partner_id, tier'),
+    `failed_expression` the 1-based positions of the expressions it breaks (e.g. '2, 4'),
+    `duplicate_key` those of the keys it shares with another row (and
+    `duplicate_key_<n>_rows` on how many rows); '' where none. One query over the model
+    instead of one test per column, per rule and per key: each dbt test costs its run ≈ 45 ms
+    of dbt's own work (serialized: dbt's threads share one Python interpreter) and Dagster
+    three events, whatever it checks.
     Usage (model level):
       data_tests:
         - row_rules:
             name: row_rules_<model>
             arguments:
+              unique_keys: [[a], [b, c]]
               not_null: [a, b, c]
               expressions: ["a = b + c", "status in ('x', 'y')"]
-    Give at least one of the two. `not_null` items are plain column names (checked: they are
-    pasted into the SQL); `expressions` are SQL boolean expressions, pasted as written.
-    Accepted values are rules here too: `tier in (1, 2)` for a column in `not_null`, else
-    `status is null or status in ('a', 'b')` (dbt's accepted_values let NULL pass; a rule here
-    fails it). Optional `where` / `severity` config applies to every rule, as for any data
-    test: give rules that need another config a row_rules test of their own. -#}
-{% test row_rules(model, not_null=none, expressions=none) %}
+    Give at least one of the three. `not_null` items and key columns are plain column names
+    (checked: they are pasted into the SQL); `expressions` are SQL boolean expressions,
+    pasted as written. Accepted values are rules here too: `tier in (1, 2)` for a column in
+    `not_null`, else `status is null or status in ('a', 'b')` (dbt's accepted_values let NULL
+    pass; a rule here fails it). Optional `where` / `severity` config applies to every rule,
+    as for any data test: give rules that need another config a test of their own. The key
+    tests that look at a night's rows only (base_<feed>: unique_combination_of_columns with
+    reprocessed_log_dates_only; stg_<feed>: unique_delivered_keys) stay tests of their own. -#}
+{% test row_rules(model, not_null=none, expressions=none, unique_keys=none) %}
 
 {%- set not_null = not_null or [] -%}
 {%- set expressions = expressions or [] -%}
-{%- if not_null | length == 0 and expressions | length == 0 -%}
+{%- set unique_keys = unique_keys or [] -%}
+{%- if not_null | length == 0 and expressions | length == 0 and unique_keys | length == 0 -%}
     {{ exceptions.raise_compiler_error(
-        "row_rules: give `not_null` (column names) or `expressions` (SQL rules), or both") }}
+        "row_rules: give `not_null` (column names), `expressions` (SQL rules) or"
+        " `unique_keys` (lists of column names)") }}
 {%- endif -%}
 {%- if not_null | length > 0 -%}
     {%- do partner_commissions.require_non_empty_list(
@@ -34,10 +43,19 @@
     {%- do partner_commissions.require_non_empty_list(
         'row_rules', 'expressions', expressions, 'SQL expressions') -%}
 {%- endif -%}
-{%- for column in not_null -%}
+{%- if unique_keys | length > 0 -%}
+    {%- do partner_commissions.require_non_empty_list(
+        'row_rules', 'unique_keys', unique_keys, 'keys (lists of column names)') -%}
+{%- endif -%}
+{%- for key in unique_keys -%}
+    {%- do partner_commissions.require_non_empty_list(
+        'row_rules', 'unique_keys item ' ~ loop.index, key, 'column names') -%}
+{%- endfor -%}
+{%- for column in not_null + (unique_keys | sum(start=[])) -%}
     {%- if column is not string or not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', column) -%}
         {{ exceptions.raise_compiler_error(
-            "row_rules: not_null items must be plain column names, got " ~ (column | tojson)) }}
+            "row_rules: not_null items and key columns must be plain column names, got "
+            ~ (column | tojson)) }}
     {%- endif -%}
 {%- endfor -%}
 {%- if not_null | map('lower') | unique | list | length != not_null | length -%}
@@ -62,6 +80,6 @@
 {%- endfor %}
 
 {{ partner_commissions.rows_failing_any(
-    model, [('null_columns', nulls), ('failed_expression', broken)]) }}
+    model, [('null_columns', nulls), ('failed_expression', broken)], unique_keys) }}
 
 {% endtest %}
