@@ -128,7 +128,7 @@ def key_tests_of_a_night_look_at_its_rows_and_catch_their_duplicates(
     them; a duplicate among older rows (c2, delivered on 10-02 only) only fails the tests of
     a run over every log date."""
     night = dbt_vars_for_run(["2026-10-03"], [])
-    tests = "unique_line_base_clicks test_name:unique_delivered_keys,stg_clicks"
+    tests = "row_rules_base_clicks test_name:unique_delivered_keys,stg_clicks"
 
     def duplicate(older: bool) -> None:
         """Each model as built, then one row of 10-02 (older) or of 10-03 (the night) twice."""
@@ -154,8 +154,8 @@ def key_tests_of_a_night_look_at_its_rows_and_catch_their_duplicates(
     duplicate(older=True)
     statuses = dbt_test_failures(warehouse, target, night, tests)
     assert sorted(statuses) == [
+        "row_rules_base_clicks",  # its key (log_date, file_name, line_number) included
         "unique_delivered_keys_stg_clicks_click_id__ref_base_clicks_",
-        "unique_line_base_clicks",
     ]
     assert set(statuses.values()) == {"pass"}
     assert set(dbt_test_failures(warehouse, target, FULL_REFRESH_VARS, tests).values()) == {"fail"}

@@ -1,11 +1,13 @@
-{#- Key tests that scale with the night, not with the history.
+{#- Tests that scale with the night, not with the history.
 
     A run that reprocesses only some log dates (var log_dates) leaves every other log date's
     rows of a base_<feed> model exactly as the run that last checked them left them
-    (macros/incremental/by_log_date.sql), so a duplicate key that includes log_date can only
-    be among the reprocessed dates' rows; a deduplicated stg_<feed> model re-ranks only the
+    (macros/incremental/by_log_date.sql), so a row breaking a rule, or a duplicate key that
+    includes log_date, can only be among the reprocessed dates' rows (the base models'
+    row_rules check with reprocessed_log_dates_only; a rule changed in YAML is then applied
+    to the rows of later runs, or of a --full-refresh); a deduplicated stg_<feed> model re-ranks only the
     events delivered in those dates (deduplication.sql), so a duplicate can only involve one
-    of those events. The key tests below then look at those rows only, and at every row when
+    of those events. These tests then look at those rows only, and at every row when
     the run reprocesses every log date (log_dates unset: dbt by hand, --full-refresh) or,
     for a deduplicated model, rebuilds it (var rebuild_deduplication), or more than
     MAX_LOG_DATES_UNDER_TEST log dates (a first run, a backfill): then the list of a run's
@@ -13,7 +15,7 @@
     every row (at 4 x bench it ran out of DuckDB's 1 GB). Each row is checked at least
     once: a first run selects every log date present. -#}
 
-{#- The log dates a key test may restrict itself to, or none (test every row). -#}
+{#- The log dates a test may restrict itself to, or none (test every row). -#}
 {% macro log_dates_under_test(deduplicated=false) -%}
     {%- set dates = partner_commissions.selected_log_dates() -%}
     {%- if dates is none or dates | length > 31 -%}  {#- MAX_LOG_DATES_UNDER_TEST -#}

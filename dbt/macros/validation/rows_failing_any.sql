@@ -5,8 +5,16 @@
     checked by the test (row_rules): they are written into string literals.
     `unique_keys` (lists of column names): a row whose key occurs on more than one row breaks
     it too (NULLs compare equal, as in GROUP BY); `duplicate_key` lists the positions of the
-    keys it shares, and `duplicate_key_<n>_rows` says on how many rows (NULL when unique). -#}
-{% macro rows_failing_any(model, groups, unique_keys=[]) -%}
+    keys it shares, and `duplicate_key_<n>_rows` says on how many rows (NULL when unique).
+    `where` (SQL condition, optional): only the rows it holds for are checked, keys included. -#}
+{% macro rows_failing_any(model, groups, unique_keys=[], where=none) -%}
+{%- set rows -%}
+    {%- if where is none -%}
+        {{ model }}
+    {%- else -%}
+        (select * from {{ model }} where {{ where }})
+    {%- endif -%}
+{%- endset -%}
 {%- set groups = groups + [('duplicate_key', [])] if unique_keys else groups -%}
 {%- for key in unique_keys -%}
     {%- do groups[-1][1].append(
@@ -37,14 +45,14 @@ from {% if unique_keys %}(
         {%- for key in unique_keys %},
         duplicate_key_{{ loop.index }}.key_rows as duplicate_key_{{ loop.index }}_rows
         {%- endfor %}
-    from {{ model }} as checked
+    from {{ rows }} as checked
     {%- for key in unique_keys %}
     {%- set n = loop.index %}
     left join (
         select
             {{ key | join(', ') }},
             count(*) as key_rows
-        from {{ model }}
+        from {{ rows }} as key_values
         group by {{ key | join(', ') }}
         having count(*) > 1
     ) as duplicate_key_{{ n }}
@@ -53,7 +61,7 @@ from {% if unique_keys %}(
         {{ 'and ' if not loop.first }}checked.{{ column }} is not distinct from duplicate_key_{{ n }}.{{ column }}
         {%- endfor %}
     {%- endfor %}
-) as checked{% else %}{{ model }}{% endif %}
+) as checked{% else %}{{ rows }} as checked{% endif %}
 where
     {%- for condition in conditions %}
     {{ 'or ' if not loop.first }}{{ condition }}

@@ -22,14 +22,22 @@
     pasted as written. Accepted values are rules here too: `tier in (1, 2)` for a column in
     `not_null`, else `status is null or status in ('a', 'b')` (dbt's accepted_values let NULL
     pass; a rule here fails it). Optional `where` / `severity` config applies to every rule,
-    as for any data test: give rules that need another config a test of their own. The key
-    tests that look at a night's rows only (base_<feed>: unique_combination_of_columns with
-    reprocessed_log_dates_only; stg_<feed>: unique_delivered_keys) stay tests of their own. -#}
-{% test row_rules(model, not_null=none, expressions=none, unique_keys=none) %}
+    as for any data test: give rules that need another config a test of their own.
+    `reprocessed_log_dates_only: true` (a model incremental by log date, base_<feed>, whose
+    keys include log_date): on a run that reprocesses some log dates, only their rows are
+    checked (macros/incremental/tests_on_new_rows.sql says why that is enough). The key tests
+    of the deduplicated stg_<feed> models (unique_delivered_keys: the night's events) stay
+    tests of their own. -#}
+{% test row_rules(model, not_null=none, expressions=none, unique_keys=none, reprocessed_log_dates_only=false) %}
 
 {%- set not_null = not_null or [] -%}
 {%- set expressions = expressions or [] -%}
 {%- set unique_keys = unique_keys or [] -%}
+{%- set dates = partner_commissions.log_dates_under_test() if reprocessed_log_dates_only else none -%}
+{%- for key in unique_keys if reprocessed_log_dates_only and 'log_date' not in key -%}
+    {{ exceptions.raise_compiler_error(
+        "row_rules: reprocessed_log_dates_only needs log_date in every key, got " ~ (key | tojson)) }}
+{%- endfor -%}
 {%- if not_null | length == 0 and expressions | length == 0 and unique_keys | length == 0 -%}
     {{ exceptions.raise_compiler_error(
         "row_rules: give `not_null` (column names), `expressions` (SQL rules) or"
@@ -79,7 +87,12 @@
     {%- do broken.append((loop.index, "not coalesce(" ~ expression ~ ", false)")) -%}
 {%- endfor %}
 
+{%- set where = none -%}
+{%- if dates is not none -%}
+    {%- set where = partner_commissions._log_date_in('log_date', dates) if dates | length > 0 else '1 = 0' -%}
+{%- endif %}
+
 {{ partner_commissions.rows_failing_any(
-    model, [('null_columns', nulls), ('failed_expression', broken)], unique_keys) }}
+    model, [('null_columns', nulls), ('failed_expression', broken)], unique_keys, where) }}
 
 {% endtest %}
