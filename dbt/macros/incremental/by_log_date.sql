@@ -81,13 +81,18 @@
 {%- endmacro %}
 
 
-{#- `<column> in (<dates>)`; the dates were validated by selected_log_dates. -#}
+{#- `<column> in (<dates>)`, or `1 = 0` (no row) for no date; the dates were validated by
+    selected_log_dates. -#}
 {% macro _log_date_in(column, dates) -%}
+    {%- if dates | length == 0 -%}
+    1 = 0
+    {%- else -%}
     {{ column }} in (
         {%- for d in dates %}
         cast({{ partner_commissions.sql_literal(d) }} as date){{ "," if not loop.last }}
         {%- endfor %}
     )
+    {%- endif -%}
 {%- endmacro %}
 
 
@@ -96,11 +101,7 @@
 {% macro log_date_filter(column='log_date') -%}
     {%- set dates = partner_commissions.selected_log_dates() -%}
     {%- if is_incremental() and dates is not none %}
-        {%- if dates | length == 0 %}
-    where 1 = 0
-        {%- else %}
     where {{ partner_commissions._log_date_in(column, dates) }}
-        {%- endif %}
     {%- endif -%}
 {%- endmacro %}
 

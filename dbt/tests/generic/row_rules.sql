@@ -87,12 +87,9 @@
     {%- do broken.append((loop.index, "not coalesce(" ~ expression ~ ", false)")) -%}
 {%- endfor %}
 
-{%- set where = none -%}
-{%- if dates is not none -%}
-    {%- set where = partner_commissions._log_date_in('log_date', dates) if dates | length > 0 else '1 = 0' -%}
-{%- endif %}
+{%- set rows_under_test = partner_commissions._log_date_in('log_date', dates) if dates is not none else none %}
 
 {{ partner_commissions.rows_failing_any(
-    model, [('null_columns', nulls), ('failed_expression', broken)], unique_keys, where) }}
+    model, [('null_columns', nulls), ('failed_expression', broken)], unique_keys, rows_under_test) }}
 
 {% endtest %}

@@ -16,7 +16,7 @@ select
     count(*) as occurrences
 from {{ model }}
 {%- if dates is not none %}
-where {{ partner_commissions._log_date_in('log_date', dates) if dates | length > 0 else '1 = 0' }}
+where {{ partner_commissions._log_date_in('log_date', dates) }}
 {%- endif %}
 group by {{ combination_of_columns | join(', ') }}
 having count(*) > 1

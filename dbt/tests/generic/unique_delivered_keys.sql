@@ -17,7 +17,7 @@ where {{ column_name }} in (
     select {{ column_name }}
     from {{ deliveries }}
     where rejection_reason is null
-        and {{ partner_commissions._log_date_in('log_date', dates) if dates | length > 0 else '1 = 0' }}
+        and {{ partner_commissions._log_date_in('log_date', dates) }}
 )
 {%- endif %}
 group by {{ column_name }}
