@@ -15,11 +15,11 @@
         (select * from {{ model }} where {{ where }})
     {%- endif -%}
 {%- endset -%}
-{%- set groups = groups + [('duplicate_key', [])] if unique_keys else groups -%}
+{%- set shared_keys = [] -%}
 {%- for key in unique_keys -%}
-    {%- do groups[-1][1].append(
-        (loop.index, 'duplicate_key_' ~ loop.index ~ '_rows is not null')) -%}
+    {%- do shared_keys.append((loop.index, 'duplicate_key_' ~ loop.index ~ '_rows is not null')) -%}
 {%- endfor -%}
+{%- set groups = groups + ([('duplicate_key', shared_keys)] if unique_keys else []) -%}
 {%- set conditions = [] -%}
 select
 {%- for label_column, rules in groups %}

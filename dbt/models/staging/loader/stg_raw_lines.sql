@@ -1,9 +1,9 @@
 {{ config(materialized='ephemeral') }}
 
 -- Every raw line of every feed, verbatim, keyed by (feed, log_date, file_name, line_number):
--- where audit.duplicate_events finds a redelivery's text (base_<feed> keeps the text of
--- rejected lines only). Ephemeral: a join on the key reads the raw tables' lines for the
--- matching rows, not a copy of every line.
+-- what stg_raw_line_counts counts, and where audit.duplicate_events finds a redelivery's
+-- text (base_<feed> keeps the text of rejected lines only). Ephemeral: a join on the key
+-- reads the raw tables' lines for the matching rows, not a copy of every line.
 
 {%- set feeds = partner_commissions.raw_feeds() %}
 
