@@ -3,6 +3,9 @@
 -- (7: a rate dated sale_date − 7 still counts, − 8 does not). USD is always 1 (no row
 -- needed; a USD row in the feed is ignored). No such rate → fx_rate NULL.
 -- Reversals do not use this rate for money (they reuse their charge's; see int_sales_usd).
+-- Kept up to date like stg_sales: a night prices again only the sales a new sale or a new
+-- rate can change (macros/incremental/sales_to_revalue.sql).
+{{ config(**partner_commissions.deduplicated_config(unique_key='sale_id')) }}
 
 with sales as (
 
@@ -11,6 +14,7 @@ with sales as (
         currency,
         cast(sold_at as date) as sale_date
     from {{ ref('stg_sales') }}
+    where {{ partner_commissions.sale_is_repriced('sale_id', ref('stg_sales'), ref('stg_fx_rates')) }}
 
 ),
 

@@ -4,14 +4,23 @@
 -- A reversal is linked to the charge named by refers_to (charge_sale_id). It is an orphan —
 -- no USD value, no commission, listed in audit.orphan_reversals — when refers_to is
 -- missing, names no sale, names a sale that is not a charge, or names a charge in another
--- currency (its rate would not apply). Orphans earn as soon as their charge arrives, since
--- every run recomputes from all data. No FX rate → amount_usd NULL (no commission), and
--- held_reason says why; so does a USD value too large for DECIMAL(18, 2) (rejected, never a
+-- currency (its rate would not apply). Orphans earn as soon as their charge arrives: a night
+-- values again the new and repriced sales and the reversals naming one (kept up to date like
+-- stg_sales: macros/incremental/sales_to_revalue.sql). No FX rate → amount_usd NULL (no
+-- commission), and held_reason says why; so does a USD value too large for DECIMAL(18, 2) (rejected, never a
 -- failed run). to_usd (macros/business_rules/money.sql) is exact for every DECIMAL(38, 28) rate.
+{{ config(**partner_commissions.deduplicated_config(unique_key='sale_id')) }}
 
 with sales as (
 
     select * from {{ ref('stg_sales') }}
+
+),
+
+sales_to_value as (
+
+    select * from sales
+    where {{ partner_commissions.sale_is_revalued('sale_id', 'refers_to', ref('stg_sales'), ref('stg_fx_rates')) }}
 
 ),
 
@@ -32,7 +41,7 @@ reversal_links as (
             when referred.currency <> reversals.currency then 'currency differs from its charge'
         end as orphan_reason,
         referred.sale_id as referred_sale_id
-    from sales as reversals
+    from sales_to_value as reversals
     left join sales as referred
         on reversals.refers_to = referred.sale_id
     where reversals.sale_type in ('refund', 'chargeback')
@@ -42,15 +51,15 @@ reversal_links as (
 sales_linked as (
 
     select
-        sales.*,
+        sales_to_value.*,
         case
-            when sales.sale_type = 'charge' then sales.sale_id
+            when sales_to_value.sale_type = 'charge' then sales_to_value.sale_id
             when reversal_links.orphan_reason is null then reversal_links.referred_sale_id
         end as charge_sale_id,
         reversal_links.orphan_reason
-    from sales
+    from sales_to_value
     left join reversal_links
-        on sales.sale_id = reversal_links.sale_id
+        on sales_to_value.sale_id = reversal_links.sale_id
 
 ),
 
