@@ -31,26 +31,34 @@
         from {{ relation }}
         where {{ partner_commissions.valid_deliveries_of_the_nights_events(relation, event_id) }}
     {%- endset -%}
-    {#- Most events are delivered once: only those delivered more than once need the window
-        (a sort); the rest are their own first delivery. -#}
+    {%- set ranked -%}
+        select
+            deliveries.*,
+            row_number() over ({{ window }}) as delivery_rank,
+            first_value(log_date) over ({{ window }}) as first_log_date,
+            first_value(file_name) over ({{ window }}) as first_file_name,
+            first_value(line_number) over ({{ window }}) as first_line_number,
+            (
+                {%- for c in payload_columns %}
+                {{ c }} is not distinct from first_value({{ c }}) over ({{ window }}){{ " and" if not loop.last }}
+                {%- endfor %}
+            ) as same_payload
+        from ({{ valid }}) as deliveries
+    {%- endset -%}
+    {#- A night ranks the deliveries of its own events only, a few thousand rows: one pass.
+        (Split as below, they would be looked up among every valid row three times.) -#}
+    {%- if is_incremental() and partner_commissions.selected_log_dates() is not none -%}
+        {{ return(ranked) }}
+    {%- endif -%}
+    {#- From scratch, most events are delivered once: only those delivered more than once need
+        the window (a sort); the rest are their own first delivery. -#}
     {%- set redelivered -%}
         select event_id
         from ({{ valid }}) as deliveries
         group by event_id
         having count(*) > 1
     {%- endset -%}
-    select
-        deliveries.*,
-        row_number() over ({{ window }}) as delivery_rank,
-        first_value(log_date) over ({{ window }}) as first_log_date,
-        first_value(file_name) over ({{ window }}) as first_file_name,
-        first_value(line_number) over ({{ window }}) as first_line_number,
-        (
-            {%- for c in payload_columns %}
-            {{ c }} is not distinct from first_value({{ c }}) over ({{ window }}){{ " and" if not loop.last }}
-            {%- endfor %}
-        ) as same_payload
-    from ({{ valid }}) as deliveries
+    {{ ranked }}
     where event_id in ({{ redelivered }})
 
     union all
