@@ -116,7 +116,8 @@
 
 
 {#- Config of a deduplicated model (stg_<feed>, audit.duplicate_events), keyed on `unique_key`;
-    also of a model kept up to date from one, rebuilt exactly when it is (int_monthly_clicks).
+    also of a model kept up to date from one, rebuilt exactly when it is (int_monthly_clicks,
+    int_sale_fx_rates and int_sales_usd: macros/incremental/sales_to_revalue.sql).
 
     A night that only ADDS deliveries (its log dates were never transformed before) cannot
     demote a first delivery to a redelivery's rank, so re-ranking the events delivered that
