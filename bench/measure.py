@@ -59,14 +59,19 @@ def tree_rss_kb(root: int) -> int:
 
 
 def dir_bytes(path: Path | None) -> int:
-    if path is None or not path.is_dir():
+    """Bytes in the files under `path`; DuckDB creates and removes its spill directory and
+    files while we look, so what vanished counts as empty (0 when the directory is gone)."""
+    if path is None:
         return 0
     total = 0
-    for file in path.rglob("*"):
-        try:
-            total += file.stat().st_size
-        except OSError:
-            continue  # removed while we looked
+    try:
+        for file in path.rglob("*"):
+            try:
+                total += file.stat().st_size
+            except OSError:
+                continue  # removed while we looked
+    except OSError:  # the directory itself (or one below it) removed while we looked
+        pass
     return total
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.measure import run_measured
+from bench.measure import dir_bytes, run_measured
 from bench.report import replace_block, verdicts
 from bench.stages import dbt_stage, step_stage
 
@@ -37,6 +37,24 @@ def test_peak_rss_counts_a_child_process(tmp_path: Path):
     assert measured.spilled_mb == 3.0  # the 3 MB file written into the watched directory
     assert measured.peak_rss_mb >= 400  # both at once: the tree's total
     assert 300 <= measured.largest_process_mb < 400  # the largest single process
+
+
+def test_spill_directory_removed_while_measured_counts_as_empty(tmp_path: Path, monkeypatch):
+    """DuckDB removes its spill directory when a process closes the warehouse; the sampler
+    (which also samples memory) must not die of it, as it once did mid `make bench-scale`."""
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    (spill / "a.tmp").write_bytes(bytes(1000))
+    (spill / "b.tmp").write_bytes(bytes(500))
+    assert dir_bytes(spill) == 1500
+    assert dir_bytes(tmp_path / "gone") == 0
+
+    def vanishing(self, pattern):  # one file seen, then the directory is gone
+        yield spill / "a.tmp"
+        raise FileNotFoundError(2, "No such file or directory", str(self))
+
+    monkeypatch.setattr(Path, "rglob", vanishing)
+    assert dir_bytes(spill) == 1000
 
 
 def test_dbt_nodes_and_dagster_steps_map_to_stages():
