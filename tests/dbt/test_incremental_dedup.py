@@ -14,15 +14,12 @@ night below is checked against a from-scratch build of the same raw files:
 from __future__ import annotations
 
 import json
-import os
-from datetime import date
 from pathlib import Path
 
 import duckdb
 
-from dagster_project.defs.ingest.raw_loading import ensure_raw_schema, load_partition
 from dagster_project.defs.transform.dbt_vars import FULL_REFRESH_VARS, dbt_vars_for_run
-from dagster_project.defs.transform.dedup_state import log_dates_seen_by_deduplication
+from tests.dbt.nights import dbt_run, from_scratch, load, write
 from tests.dbt_commands import dbt_command
 
 
@@ -30,31 +27,11 @@ def click(click_id: str, partner: str, ts: str = "2026-09-30T10:00:00Z") -> str:
     return json.dumps({"click_id": click_id, "ts": ts, "partner_id": partner, "visitor_id": "v"})
 
 
-def write(raw: Path, day: str, lines: list[str]) -> None:
-    path = raw / "clicks" / f"{day}.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n")
-    stamp = path.stat().st_mtime_ns + 1_000_000_000  # a rewrite is a change even within 1 s
-    os.utime(path, ns=(stamp, stamp))
-
-
-def load(warehouse: Path, raw: Path, days: list[str]) -> list[str] | None:
-    """Load `days` into raw.clicks; return the dates deduplication saw before (dbt var)."""
-    with duckdb.connect(str(warehouse)) as con:
-        ensure_raw_schema(con)
-        for day in days:
-            paths = sorted((raw / "clicks").glob(f"{day}.jsonl"))
-            load_partition(con, "clicks", date.fromisoformat(day), paths)
-        return log_dates_seen_by_deduplication(con, days)
-
-
 SELECTED = "+stg_clicks +audit_duplicate_events"  # with every base model they read
 
 
 def dbt(warehouse: Path, target: Path, vars_: dict, *args: str) -> None:
-    """dbt run of the selected models."""
-    done = dbt_command(warehouse, target, "run", "--select", SELECTED, *args, vars_=vars_)
-    assert done.returncode == 0, done.stdout[-4000:]
+    dbt_run(warehouse, target, SELECTED, vars_, *args)
 
 
 def dedup_state(warehouse: Path) -> dict[str, list[tuple]]:
@@ -70,15 +47,6 @@ def dedup_state(warehouse: Path) -> dict[str, list[tuple]]:
         }
 
 
-def from_scratch(tmp_path: Path, raw: Path, name: str) -> dict[str, list[tuple]]:
-    warehouse = tmp_path / name / "warehouse.duckdb"
-    warehouse.parent.mkdir()
-    days = sorted(p.name[:10] for p in (raw / "clicks").glob("*.jsonl"))
-    load(warehouse, raw, days)
-    dbt(warehouse, tmp_path / "target", FULL_REFRESH_VARS, "--full-refresh")
-    return dedup_state(warehouse)
-
-
 def test_incremental_nights_deduplicate_like_a_build_from_scratch(tmp_path: Path, dbt_manifest):
     raw, warehouse = tmp_path / "raw", tmp_path / "nights" / "warehouse.duckdb"
     warehouse.parent.mkdir()
@@ -90,13 +58,16 @@ def test_incremental_nights_deduplicate_like_a_build_from_scratch(tmp_path: Path
     ]
     expected_rebuild = [False, False, False, True]
     for number, (day, lines) in enumerate(nights):
-        write(raw, day, lines)
-        seen = load(warehouse, raw, [day])
+        write(raw, "clicks", day, lines)
+        seen = load(warehouse, raw, ["clicks"], [day])
         vars_ = dbt_vars_for_run([day], seen)
         assert vars_["rebuild_deduplication"] is expected_rebuild[number], (day, seen)
         dbt(warehouse, tmp_path / "target", vars_)
         if number > 0:  # the first night is a build from scratch
-            assert dedup_state(warehouse) == from_scratch(tmp_path, raw, f"scratch{number}"), day
+            scratch = from_scratch(
+                tmp_path, raw, f"scratch{number}", ["clicks"], SELECTED, dedup_state
+            )
+            assert dedup_state(warehouse) == scratch, day
 
     final = dedup_state(warehouse)
     assert final["stg"] == [

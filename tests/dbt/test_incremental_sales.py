@@ -18,16 +18,12 @@ Each night below is checked against a from-scratch build of the same raw files:
 from __future__ import annotations
 
 import json
-import os
-from datetime import date
 from pathlib import Path
 
 import duckdb
 
-from dagster_project.defs.ingest.raw_loading import ensure_raw_schema, load_partition
-from dagster_project.defs.transform.dbt_vars import FULL_REFRESH_VARS, dbt_vars_for_run
-from dagster_project.defs.transform.dedup_state import log_dates_seen_by_deduplication
-from tests.dbt_commands import dbt_command
+from dagster_project.defs.transform.dbt_vars import dbt_vars_for_run
+from tests.dbt.nights import dbt_run, from_scratch, load, write
 
 FEEDS = ("sales", "fx_rates")
 
@@ -42,28 +38,11 @@ def rate(day: str, currency: str, usd_per_unit: str) -> str:
     return json.dumps({"date": day, "currency": currency, "usd_per_unit": usd_per_unit})
 
 
-def write(raw: Path, feed: str, day: str, lines: list[str]) -> None:
-    path = raw / feed / f"{day}.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(line + "\n" for line in lines))
-    stamp = path.stat().st_mtime_ns + 1_000_000_000  # a rewrite is a change even within 1 s
-    os.utime(path, ns=(stamp, stamp))
+SELECTED = "+int_sales_usd"  # with every model it reads
 
 
-def load(warehouse: Path, raw: Path, days: list[str]) -> list[str]:
-    """Load `days` of both feeds; return the dates deduplication saw before (dbt var)."""
-    with duckdb.connect(str(warehouse)) as con:
-        ensure_raw_schema(con)
-        for feed in FEEDS:
-            for day in days:
-                paths = sorted((raw / feed).glob(f"{day}.jsonl"))
-                load_partition(con, feed, date.fromisoformat(day), paths)
-        return log_dates_seen_by_deduplication(con, days)
-
-
-def dbt(warehouse: Path, target: Path, vars_: dict, *args: str) -> None:
-    done = dbt_command(warehouse, target, "run", "--select", "+int_sales_usd", *args, vars_=vars_)
-    assert done.returncode == 0, done.stdout[-4000:]
+def dbt(warehouse: Path, target: Path, vars_: dict) -> None:
+    dbt_run(warehouse, target, SELECTED, vars_)
 
 
 def valued(warehouse: Path) -> dict[str, list[tuple]]:
@@ -78,15 +57,6 @@ def valued(warehouse: Path) -> dict[str, list[tuple]]:
                 " amount_usd::VARCHAR, held_reason FROM intermediate.int_sales_usd ORDER BY 1"
             ).fetchall(),
         }
-
-
-def from_scratch(tmp_path: Path, raw: Path, name: str) -> dict[str, list[tuple]]:
-    warehouse = tmp_path / name / "warehouse.duckdb"
-    warehouse.parent.mkdir()
-    days = sorted({p.name[:10] for feed in FEEDS for p in (raw / feed).glob("*.jsonl")})
-    load(warehouse, raw, days)
-    dbt(warehouse, tmp_path / "target", FULL_REFRESH_VARS, "--full-refresh")
-    return valued(warehouse)
 
 
 def revalued_incrementally(target: Path) -> bool:
@@ -135,13 +105,14 @@ def test_incremental_nights_value_sales_like_a_build_from_scratch(tmp_path: Path
         write(raw, "sales", day, sales)
         if rates is not None:
             write(raw, "fx_rates", day, rates)
-        seen = load(warehouse, raw, [day])
+        seen = load(warehouse, raw, FEEDS, [day])
         vars_ = dbt_vars_for_run([day], seen)
         assert vars_["rebuild_deduplication"] is expected_rebuild[number], (day, seen)
         dbt(warehouse, target, vars_)
         if number > 0:  # the first night is a build from scratch
             assert revalued_incrementally(target) is not expected_rebuild[number], day
-            assert valued(warehouse) == from_scratch(tmp_path, raw, f"scratch{number}"), day
+            scratch = from_scratch(tmp_path, raw, f"scratch{number}", FEEDS, SELECTED, valued)
+            assert valued(warehouse) == scratch, day
         if number == 2:  # worked out by hand: both EUR charges at the 09-30 rate
             assert valued(warehouse)["usd"] == [
                 ("r1", "EUR", "s9", None, "1.2" + "0" * 27, "-48.00", None),
