@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 import warnings
-from contextlib import redirect_stdout
+from contextlib import ExitStack, redirect_stdout
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from .instance import ensure_dagster_home, settle_in_progress_runs
 from .lock import warehouse_lock
 from .manifest import prepare_dbt_manifest
 from .summary import summarize
+from .warm_dbt import warm_dbt
 
 PLANNED_EVENTS_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
 
@@ -110,7 +111,7 @@ def _run_pipeline(
         )
     _say(f"[run] {data_dir}: {len(files)} files, {len(keys)} log dates ({keys[0]} .. {keys[-1]})")
 
-    with warehouse_lock(data_dir):
+    with warehouse_lock(data_dir), ExitStack() as for_the_run:
         started = time.monotonic()
         state = read_load_state(warehouse_path(data_dir))
         write_state_copy(data_dir, state)  # what the sensor and schedule read, brought up to date
@@ -128,6 +129,8 @@ def _run_pipeline(
             )
             write_missing_payout_files(data_dir, published_marts_path(data_dir))
             return summarize(data_dir, [])
+        # dbt imported beside the loading, for the build (cli/warm_dbt.py)
+        for_the_run.enter_context(warm_dbt())
         if todo:
             _say(f"[run] {len(todo)} log date(s) new, changed or pending ({todo[0]} .. {todo[-1]})")
         if ledger_changed:

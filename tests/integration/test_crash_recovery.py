@@ -184,7 +184,14 @@ def test_kill_9_of_the_run_process_alone_takes_dbt_with_it(old: Base, tmp_path_f
                 break
         else:
             raise AssertionError("the run ended before dbt was half done")
-        dbt = [p for p, (_, cmd) in group_processes(proc.pid).items() if " build " in cmd]
+        # dbt's launcher (bin/dbt build ...) and the warm dbt server with its child running
+        # the build (bin/dbt_warm.py)
+        dbt = [
+            p
+            for p, (_, cmd) in group_processes(proc.pid).items()
+            if " build " in cmd or "dbt_warm.py" in cmd
+        ]
+        assert sum("dbt_warm.py" in cmd for _, cmd in group_processes(proc.pid).values()) == 2
         assert dbt, group_processes(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)

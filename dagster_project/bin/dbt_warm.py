@@ -1,0 +1,117 @@
+"""dbt, imported before it is needed: the run command starts this while it loads the logs.
+
+Importing dbt takes ≈ 1.9 s, a seventh of a night; the run command (cli/run.py) starts this
+server first thing, so the import happens beside the loading instead of before the build.
+When dbt is then started (bin/dbt → dbt_launcher.py), the launcher finds the server's socket
+($PARTNER_DBT_WARM_SOCKET), hands it its standard streams, arguments, environment and
+working directory, and the server forks a child that becomes that dbt command, with the
+same streams, arguments, environment and directory a freshly started dbt would have. The
+launcher relays the exit status and forwards SIGINT/SIGTERM; without a server it starts dbt
+as before.
+
+Dies with the process that started it (Linux parent-death signal), and each child with the
+server; a child whose launcher is gone (killed) kills itself, so no dbt keeps writing the
+warehouse unseen. Run as a script with the venv's Python:
+    dbt_warm.py SOCKET_PATH PARENT_PID
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import json
+import os
+import signal
+import socket
+import sys
+import threading
+
+PR_SET_PDEATHSIG = 1
+MAX_MESSAGE = 1 << 20  # argv, environment and working directory, as JSON
+
+
+def die_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def receive_request(conn: socket.socket) -> tuple[dict, list[int]]:
+    """The launcher's request: {"argv", "env", "cwd"} and its stdin, stdout, stderr."""
+    data, fds, _, _ = socket.recv_fds(conn, MAX_MESSAGE, 3)
+    while not data.endswith(b"\n"):
+        more = conn.recv(MAX_MESSAGE)
+        if not more:
+            raise ConnectionError("the launcher went away before its request was complete")
+        data += more
+    return json.loads(data), fds
+
+
+def become_dbt(conn: socket.socket) -> int:
+    """In the forked child: take the launcher's streams, environment and directory, run dbt
+    and report its exit status; return it (the caller exits with it, so that dbt's DuckDB
+    connection closes at the interpreter's exit as in a freshly started dbt; the launcher
+    waits for that exit, the end of this connection, before it exits itself)."""
+    die_with_parent()
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # dbt's own subprocesses are waited for
+    request, fds = receive_request(conn)
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.chdir(request["cwd"])
+    sys.argv = ["dbt", *request["argv"]]
+    # Unbuffered, as the launcher's environment asks (PYTHONUNBUFFERED): dagster-dbt reads
+    # dbt's events from stdout as they come.
+    sys.stdout = io.TextIOWrapper(os.fdopen(1, "wb", 0), write_through=True)
+    sys.stderr = io.TextIOWrapper(os.fdopen(2, "wb", 0), write_through=True)
+    conn.sendall(json.dumps({"pid": os.getpid()}).encode() + b"\n")
+
+    def kill_if_launcher_dies() -> None:
+        if not conn.recv(1):  # EOF: the launcher is gone (a run stops dbt by stopping it)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=kill_if_launcher_dies, daemon=True).start()
+    from dbt.cli.main import cli
+
+    try:
+        cli()
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    except Exception:  # noqa: BLE001 - reported as an uncaught error in dbt would be
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    conn.sendall(json.dumps({"exit": code}).encode() + b"\n")
+    return code
+
+
+def serve(socket_path: str, parent_pid: int) -> None:
+    die_with_parent()
+    if os.getppid() != parent_pid:
+        sys.exit("dbt_warm: the process that started it is gone")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(socket_path)  # before the import: a launcher that comes early waits for it
+    server.listen()
+    import dbt.cli.main  # noqa: F401 - the point of this process
+    from dbt.adapters import duckdb  # noqa: F401 - the adapter a DuckDB run loads first
+
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped by the kernel
+    while True:
+        conn, _ = server.accept()
+        if os.fork() == 0:
+            server.close()
+            try:
+                code = become_dbt(conn)
+            except BaseException:  # noqa: BLE001 - the request could not be served
+                os._exit(1)
+            sys.exit(code)  # leaves serve() and exits like a dbt process: connections closed
+        conn.close()
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], int(sys.argv[2]))

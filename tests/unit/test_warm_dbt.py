@@ -1,0 +1,78 @@
+"""The warm dbt server (bin/dbt_warm.py, cli/warm_dbt.py): a dbt command handed to it by the
+launcher gives what the same command started cold gives (output and exit status), the
+launcher starts dbt itself when no server answers, and the server and its socket are gone
+after the block."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dagster_project.cli.warm_dbt import WARM_SOCKET_ENV, warm_dbt, warm_dbt_possible
+
+LAUNCHER = Path(__file__).resolve().parents[2] / "dagster_project" / "bin" / "dbt_launcher.py"
+VENV_DBT = Path(sys.executable).parent / "dbt"
+
+pytestmark = pytest.mark.skipif(not warm_dbt_possible(), reason="Linux with the venv's dbt only")
+
+
+def launcher_module():
+    spec = importlib.util.spec_from_file_location("dbt_launcher", LAUNCHER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def served(socket_path: str) -> str:
+    """`socket_path` once the server listens on it (a launcher that comes before that starts
+    dbt itself, which the other test covers)."""
+    deadline = time.monotonic() + 30
+    while not Path(socket_path).exists():
+        assert time.monotonic() < deadline, "the warm server never listened"
+        time.sleep(0.01)
+    return socket_path
+
+
+def cold(*argv: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != WARM_SOCKET_ENV}
+    return subprocess.run([str(VENV_DBT), *argv], capture_output=True, text=True, env=env)
+
+
+def test_a_command_handed_to_the_warm_server_gives_what_dbt_started_cold_gives(
+    tmp_path: Path, capfd
+):
+    run_warm = launcher_module().run_warm
+    missing_project = ["parse", "--project-dir", str(tmp_path / "no_project")]
+    with warm_dbt():
+        socket_path = served(os.environ[WARM_SOCKET_ENV])
+        version_status = run_warm(socket_path, ["--version"])
+        version = capfd.readouterr()
+        failed_status = run_warm(socket_path, missing_project)
+        failed = capfd.readouterr()
+    assert WARM_SOCKET_ENV not in os.environ
+    assert not Path(socket_path).exists()
+
+    expected = cold("--version")
+    assert version_status == expected.returncode == 0
+    assert version.out == expected.stdout
+    assert "installed: 1.11" in version.out
+    expected = cold(*missing_project)
+    assert failed_status == expected.returncode != 0
+    assert "no_project" in failed.out + failed.err
+
+
+def test_without_a_server_the_launcher_starts_dbt_itself(tmp_path: Path):
+    assert launcher_module().run_warm(str(tmp_path / "no_socket"), ["--version"]) is None
+    env = {**os.environ, WARM_SOCKET_ENV: str(tmp_path / "no_socket")}
+    env["PARTNER_PYTHON"] = sys.executable
+    launched = subprocess.run(
+        [str(LAUNCHER.parent / "dbt"), "--version"], capture_output=True, text=True, env=env
+    )
+    assert launched.returncode == 0, launched.stderr
+    assert launched.stdout == cold("--version").stdout
