@@ -49,7 +49,9 @@ def run_warm(socket_path: str, argv: list[str]) -> int | None:
     except OSError:
         return None
     request = {"argv": argv, "env": dict(os.environ), "cwd": os.getcwd()}
-    socket.send_fds(conn, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
+    message = json.dumps(request).encode() + b"\n"
+    sent = socket.send_fds(conn, [message], [0, 1, 2])  # the streams go with the first bytes
+    conn.sendall(message[sent:])
     replies = conn.makefile("rb")
     started = replies.readline()
     if not started:
