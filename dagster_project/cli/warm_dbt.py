@@ -14,23 +14,18 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+
+from dagster_project.core.paths import DBT_LAUNCHER, dbt_runs_through_launcher
 
 WARM_SOCKET_ENV = "PARTNER_DBT_WARM_SOCKET"  # read (and removed) by bin/dbt_launcher.py
-WARM_SERVER = Path(__file__).resolve().parents[1] / "bin" / "dbt_warm.py"
-
-
-def warm_dbt_possible() -> bool:
-    """Whether runs start dbt through the launcher (Linux, dbt installed beside this Python:
-    defs/resources.run_dbt_executable), which is what looks for the warm server."""
-    return sys.platform.startswith("linux") and (Path(sys.executable).parent / "dbt").exists()
+WARM_SERVER = DBT_LAUNCHER.with_name("dbt_warm.py")
 
 
 @contextmanager
 def warm_dbt() -> Iterator[None]:
     """A warm dbt server for the dbt commands started inside the block (through the launcher);
     stopped, with its socket, when the block ends."""
-    if not warm_dbt_possible():
+    if not dbt_runs_through_launcher():  # only the launcher looks for the server
         yield
         return
     folder = tempfile.mkdtemp(prefix="dbt-warm-")  # short: a socket path has ≈ 100 bytes

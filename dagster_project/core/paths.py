@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -10,6 +11,19 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt"
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
 
 DATA_DIR_ENV = "PARTNER_DATA_DIR"
+
+# The `dbt` of the dbt-core installed beside this interpreter (dagster-dbt does not install
+# dbt itself).
+VENV_DBT = Path(sys.executable).parent / "dbt"
+
+# What the dbt resource runs: the venv's dbt, through a launcher that has it killed when the
+# run's process dies (bin/dbt_launcher.py), so a kill -9 of a run leaves no dbt behind.
+DBT_LAUNCHER = REPO_ROOT / "dagster_project" / "bin" / "dbt"
+
+
+def dbt_runs_through_launcher() -> bool:
+    """Whether runs start dbt through DBT_LAUNCHER: on Linux, with the venv's dbt."""
+    return sys.platform.startswith("linux") and VENV_DBT.exists()
 
 
 def data_dir_from_env() -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from functools import cached_property
 from importlib.metadata import version as installed_version
 from pathlib import Path
@@ -13,23 +12,20 @@ from dagster_duckdb import DuckDBResource
 from packaging.version import Version
 
 from dagster_project.core.duckdb_settings import connection_config
-from dagster_project.core.paths import DBT_PROJECT_DIR, data_dir_from_env, warehouse_path
+from dagster_project.core.paths import (
+    DBT_LAUNCHER,
+    DBT_PROJECT_DIR,
+    VENV_DBT,
+    data_dir_from_env,
+    dbt_runs_through_launcher,
+    warehouse_path,
+)
 from dagster_project.engines import Engine
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # Under `dagster dev` only: (re)build dbt's manifest on load. The run command and the tests
 # build it themselves (cli/manifest.py).
 dbt_project.prepare_if_dev()
-
-
-# The `dbt` of the dbt-core installed beside this interpreter (dagster-dbt does not install
-# dbt itself).
-VENV_DBT = Path(sys.executable).parent / "dbt"
-
-
-# What the dbt resource runs: the venv's dbt, through a launcher that has it killed when the
-# run's process dies (bin/dbt_launcher.py), so a kill -9 of a run leaves no dbt behind.
-DBT_LAUNCHER = Path(__file__).resolve().parents[1] / "bin" / "dbt"
 
 
 def starts_dbt_in_the_data_dir(dbt_executable: str) -> bool:
@@ -51,7 +47,7 @@ def venv_dbt_executable() -> str:
 
 def run_dbt_executable() -> str:
     """The dbt the runs start: the launcher around the venv's dbt (Linux), else dbt itself."""
-    if sys.platform.startswith("linux") and VENV_DBT.exists():
+    if dbt_runs_through_launcher():
         return str(DBT_LAUNCHER)
     return venv_dbt_executable()
 

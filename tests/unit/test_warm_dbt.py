@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.cli.warm_dbt import WARM_SOCKET_ENV, warm_dbt, warm_dbt_possible
+from dagster_project.cli.warm_dbt import WARM_SOCKET_ENV, warm_dbt
+from dagster_project.core.paths import DBT_LAUNCHER, VENV_DBT, dbt_runs_through_launcher
 
-LAUNCHER = Path(__file__).resolve().parents[2] / "dagster_project" / "bin" / "dbt_launcher.py"
-VENV_DBT = Path(sys.executable).parent / "dbt"
+LAUNCHER = DBT_LAUNCHER.with_name("dbt_launcher.py")
 
-pytestmark = pytest.mark.skipif(not warm_dbt_possible(), reason="Linux with the venv's dbt only")
+pytestmark = pytest.mark.skipif(
+    not dbt_runs_through_launcher(), reason="Linux with the venv's dbt only"
+)
 
 
 def launcher_module():
@@ -72,7 +74,7 @@ def test_without_a_server_the_launcher_starts_dbt_itself(tmp_path: Path):
     env = {**os.environ, WARM_SOCKET_ENV: str(tmp_path / "no_socket")}
     env["PARTNER_PYTHON"] = sys.executable
     launched = subprocess.run(
-        [str(LAUNCHER.parent / "dbt"), "--version"], capture_output=True, text=True, env=env
+        [str(DBT_LAUNCHER), "--version"], capture_output=True, text=True, env=env
     )
     assert launched.returncode == 0, launched.stderr
     assert launched.stdout == cold("--version").stdout
