@@ -20,11 +20,17 @@ import sys
 PR_SET_PDEATHSIG = 1
 
 
-def main() -> None:
+def die_with_parent() -> None:
+    """Have Linux SIGKILL this process when the one that started it dies (also used by
+    dbt_warm.py, which imports it from here)."""
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-            sys.exit(f"dbt launcher: prctl failed (errno {ctypes.get_errno()})")
+            sys.exit(f"{os.path.basename(sys.argv[0])}: prctl failed (errno {ctypes.get_errno()})")
+
+
+def main() -> None:
+    die_with_parent()
     expected = int(os.environ.get("PARTNER_DBT_PARENT_PID") or 0)
     if expected and os.getppid() != expected:
         sys.exit("dbt launcher: the run that started dbt is gone")

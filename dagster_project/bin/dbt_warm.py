@@ -17,7 +17,6 @@ warehouse unseen. Run as a script with the venv's Python:
 
 from __future__ import annotations
 
-import ctypes
 import io
 import json
 import os
@@ -26,13 +25,9 @@ import socket
 import sys
 import threading
 
-PR_SET_PDEATHSIG = 1
+from dbt_launcher import die_with_parent  # beside this file: Python puts its folder on sys.path
+
 MAX_MESSAGE = 1 << 20  # argv, environment and working directory, as JSON
-
-
-def die_with_parent() -> None:
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def receive_request(conn: socket.socket) -> tuple[dict, list[int]]:
