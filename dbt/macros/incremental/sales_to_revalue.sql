@@ -45,24 +45,13 @@
 {%- endmacro %}
 
 
-{#- SQL condition: the sale in `sale_id_column` is repriced tonight. -#}
-{% macro sale_is_repriced(sale_id_column, stg_sales, stg_fx_rates) -%}
+{#- SQL condition: one of `columns` names a repriced sale (`['sale_id']`: the sale is repriced;
+    `['sale_id', 'refers_to']`: it is revalued). Always true when every sale is. -#}
+{% macro names_a_repriced_sale(columns, stg_sales, stg_fx_rates) -%}
     {%- set ids = partner_commissions.repriced_sale_ids(stg_sales, stg_fx_rates) -%}
     {%- if ids is none -%}
         1 = 1
     {%- else -%}
-        {{ sale_id_column }} in ({{ ids }})
-    {%- endif -%}
-{%- endmacro %}
-
-
-{#- SQL condition: the sale is revalued tonight (it is repriced, or its `refers_to_column`
-    names a repriced sale). -#}
-{% macro sale_is_revalued(sale_id_column, refers_to_column, stg_sales, stg_fx_rates) -%}
-    {%- set ids = partner_commissions.repriced_sale_ids(stg_sales, stg_fx_rates) -%}
-    {%- if ids is none -%}
-        1 = 1
-    {%- else -%}
-        ({{ sale_id_column }} in ({{ ids }}) or {{ refers_to_column }} in ({{ ids }}))
+        ({% for column in columns %}{{ column }} in ({{ ids }}){{ " or " if not loop.last }}{% endfor %})
     {%- endif -%}
 {%- endmacro %}

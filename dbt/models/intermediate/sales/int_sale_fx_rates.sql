@@ -14,7 +14,7 @@ with sales as (
         currency,
         cast(sold_at as date) as sale_date
     from {{ ref('stg_sales') }}
-    where {{ partner_commissions.sale_is_repriced('sale_id', ref('stg_sales'), ref('stg_fx_rates')) }}
+    where {{ partner_commissions.names_a_repriced_sale(['sale_id'], ref('stg_sales'), ref('stg_fx_rates')) }}
 
 ),
 

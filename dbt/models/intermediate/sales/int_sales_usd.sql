@@ -20,7 +20,7 @@ with sales as (
 sales_to_value as (
 
     select * from sales
-    where {{ partner_commissions.sale_is_revalued('sale_id', 'refers_to', ref('stg_sales'), ref('stg_fx_rates')) }}
+    where {{ partner_commissions.names_a_repriced_sale(['sale_id', 'refers_to'], ref('stg_sales'), ref('stg_fx_rates')) }}
 
 ),
 
