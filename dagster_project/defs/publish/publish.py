@@ -98,6 +98,9 @@ def publish_marts(
     counts: dict[str, int] = {}
     try:
         con.execute("ATTACH ? AS publish_target", [str(tmp)])
+        # The tables are copied in parallel, without keeping their rows' order (a table has
+        # none; readers sort): a night's publish on the bench 1.0-1.1 s → 0.75 s.
+        con.execute("SET preserve_insertion_order = false")
         try:
             for table in tables:
                 name = quote_identifier(table)
@@ -120,6 +123,7 @@ def publish_marts(
                 )
             con.execute("CHECKPOINT publish_target")
         finally:
+            con.execute("RESET preserve_insertion_order")
             con.execute("DETACH publish_target")
         if wal_path(tmp).exists():
             raise RuntimeError(f"{wal_path(tmp)} is left after the checkpoint; not publishing")
