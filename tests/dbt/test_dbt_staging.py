@@ -357,51 +357,86 @@ def test_lines_reconcile_per_feed_and_log_date(built):
         assert raw_lines == staged + rejected + duplicates
 
 
-def test_row_rules_fail_naming_the_columns_and_rules_each_row_breaks(built, tmp_path):
-    """row_rules (one check per model) on a copy of the built warehouse with three bad rows
-    and a key on two rows: each failing row names its NULL columns and the positions of the
-    rules and keys it breaks."""
+def check_row_rules_of(warehouse: Path, target: Path, model: str):
+    return dbt_command(
+        warehouse,
+        target,
+        "run-operation",
+        "check_row_rules_of",
+        "--args",
+        json.dumps({"model": model}),
+    )
+
+
+def test_row_rules_fail_naming_each_broken_rule_and_its_rows(built, tmp_path):
+    """A model's row rules (macros/validation/row_rules.sql), checked on a copy of the built
+    warehouse with three bad rows and a key on two rows: the error names every broken rule,
+    the number of rows breaking it and the first failing row's key."""
     warehouse = tmp_path / "warehouse.duckdb"
     warehouse.write_bytes(built.read_bytes())
-    passing = dbt_command(
-        warehouse, tmp_path / "target", "test", "--select", "row_rules_audit_line_reconciliation"
-    )
+    passing = check_row_rules_of(warehouse, tmp_path / "target", "audit_line_reconciliation")
     assert passing.returncode == 0, passing.stdout[-3000:]
+    assert 'line_reconciliation": every row keeps them' in passing.stdout
     con = duckdb.connect(str(warehouse))
     try:
         table = "audit.line_reconciliation"
-        con.execute(f"UPDATE {table} SET staged = staged + 1 WHERE feed = 'clicks'")  # rule 1
+        con.execute(
+            f"UPDATE {table} SET staged = staged + 1 WHERE feed = 'clicks'"
+        )  # rule 1, 2 rows
         con.execute(f"UPDATE {table} SET rejected = NULL WHERE feed = 'signups'")  # NULL, rule 1
         con.execute(f"UPDATE {table} SET feed = 'bogus' WHERE feed = 'fx_rates'")  # rule 2
-        # the key (feed, log_date) twice: both rows fail, naming key 1 and its two rows
+        # the key (feed, log_date) on two rows
         con.execute(f"INSERT INTO {table} SELECT * FROM {table} WHERE feed = 'partner_status'")
     finally:
         con.close()
+    failing = check_row_rules_of(warehouse, tmp_path / "target", "audit_line_reconciliation")
+    assert failing.returncode != 0
+    assert (
+        'row rules of "warehouse"."audit"."line_reconciliation" broken:'
+        " not_null rejected: 1 row(s);"
+        " expression 1 (raw_lines = staged + rejected + duplicates): 3 row(s);"
+        " expression 2 (feed in ('clicks', 'signups', 'sales', 'partner_status', 'fx_rates')):"
+        " 1 row(s);"
+        " unique key (feed, log_date): 2 row(s);"
+        " first failing row: feed=bogus | log_date=2026-01-30"
+    ) in failing.stdout, failing.stdout[-3000:]
+
+
+def test_a_model_breaking_its_row_rules_fails_its_build_and_keeps_its_rows(built, tmp_path):
+    """The rules are checked inside the model's build: a build whose rows break one fails,
+    names the rule, and commits nothing (incremental stg_sales keeps the rows it had, without
+    the night's new sale); what depends on it is skipped."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse.write_bytes(built.read_bytes())
+    con = duckdb.connect(str(warehouse))
+    try:
+        # a row of the first night breaks `amount > 0`; the second night does not touch it
+        con.execute("UPDATE staging.stg_sales SET amount = -amount WHERE sale_id = 's4'")
+    finally:
+        con.close()
+    stg_sales = "SELECT sale_id, amount, log_date FROM staging.stg_sales ORDER BY ALL"
+    tampered = query(warehouse, stg_sales)
+    assert "s99" not in {row[0] for row in tampered}
+    replace_raw_lines(warehouse, "sales", J31, [*RAW["sales"][J31], sale("s99", "7.25")])
     failing = dbt_command(
         warehouse,
         tmp_path / "target",
-        "test",
+        "build",
         "--select",
-        "row_rules_audit_line_reconciliation",
-        "--store-failures",
+        *SELECT,
+        vars_={"log_dates": ["2026-01-31"], "rebuild_deduplication": False},
     )
     assert failing.returncode != 0
-    # the two clicks days, signups, fx_rates, the two partner_status copies
-    assert "Got 6 results" in failing.stdout
-    rows = query(
-        warehouse,
-        "SELECT feed, log_date, null_columns, failed_expression, duplicate_key,"
-        " duplicate_key_1_rows"
-        " FROM dbt_test__audit.row_rules_audit_line_reconciliation ORDER BY 1, 2",
-    )
-    assert rows == [
-        ("bogus", J30, "", "2", "", None),
-        ("clicks", J30, "", "1", "", None),
-        ("clicks", J31, "", "1", "", None),
-        ("partner_status", J31, "", "", "1", 2),
-        ("partner_status", J31, "", "", "1", 2),
-        ("signups", J30, "rejected", "1", "", None),
+    assert (
+        'row rules of "warehouse"."staging"."stg_sales" broken: expression 1 (amount > 0):'
+        " 1 row(s); first failing row: sale_id=s4 | sold_at=2026-01-30 10:00:00"
+    ) in failing.stdout, failing.stdout[-3000:]
+    assert query(warehouse, stg_sales) == tampered  # s99 not committed
+    # base_sales, upstream, built the night; audit.line_reconciliation, downstream, skipped
+    assert query(warehouse, "SELECT count(*) FROM staging.base_sales WHERE sale_id = 's99'") == [
+        (1,)
     ]
+    assert "SKIP" in failing.stdout
 
 
 # ------------------------------------------------------------------------------ incremental
@@ -492,17 +527,16 @@ def test_a_warehouse_whose_base_models_kept_valid_lines_text_still_passes(built,
         )
     finally:
         con.close()
-    passing = dbt_command(
-        warehouse, tmp_path / "target", "test", "--select", "row_rules_base_sales"
-    )
+    passing = check_row_rules_of(warehouse, tmp_path / "target", "base_sales")
     assert passing.returncode == 0, passing.stdout[-3000:]
     con = duckdb.connect(str(warehouse))
     try:
         con.execute("UPDATE staging.base_sales SET raw_line = NULL WHERE line_number = 8")
     finally:
         con.close()
-    failing = dbt_command(
-        warehouse, tmp_path / "target", "test", "--select", "row_rules_base_sales"
-    )
+    failing = check_row_rules_of(warehouse, tmp_path / "target", "base_sales")
     assert failing.returncode != 0
-    assert "Got 1 result" in failing.stdout  # the rejected line 8 ('not json') lost its text
+    # the rejected line 8 ('not json') lost its text
+    assert "expression 1 (rejection_reason is null or raw_line is not null): 1 row(s)" in (
+        failing.stdout
+    ), failing.stdout[-3000:]

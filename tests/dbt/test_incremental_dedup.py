@@ -80,15 +80,37 @@ def test_incremental_nights_deduplicate_like_a_build_from_scratch(tmp_path: Path
     key_tests_of_a_night_look_at_its_rows_and_catch_their_duplicates(warehouse, tmp_path / "target")
 
 
-def dbt_test_failures(warehouse: Path, target: Path, vars_: dict, tests: str) -> dict[str, str]:
-    """`dbt test` of the named tests with the run's vars; their statuses by test name."""
-    dbt_command(warehouse, target, "test", "--select", tests, vars_=vars_)
+def key_check_statuses(warehouse: Path, target: Path, vars_: dict) -> dict[str, str]:
+    """With the run's vars: base_clicks's row rules, its key included, checked as its build
+    checks them (run-operation check_row_rules_of), and the `dbt test` of stg_clicks's
+    key test; 'pass' or 'fail' by name."""
+    rules = dbt_command(
+        warehouse,
+        target,
+        "run-operation",
+        "check_row_rules_of",
+        "--args",
+        json.dumps({"model": "base_clicks"}),
+        vars_=vars_,
+    )
+    statuses = {"row_rules of base_clicks": "pass" if rules.returncode == 0 else "fail"}
+    if rules.returncode != 0:
+        assert "unique key (log_date, file_name, line_number)" in rules.stdout, rules.stdout
+    dbt_command(
+        warehouse,
+        target,
+        "test",
+        "--select",
+        "test_name:unique_delivered_keys,stg_clicks",
+        vars_=vars_,
+    )
     results = json.loads((target / "run_results.json").read_text())["results"]
-    return {
-        r["unique_id"].split(".")[2]: r["status"]
+    statuses.update(
+        (r["unique_id"].split(".")[2], r["status"])
         for r in results
         if r["unique_id"].startswith("test.")
-    }
+    )
+    return statuses
 
 
 def key_tests_of_a_night_look_at_its_rows_and_catch_their_duplicates(
@@ -99,7 +121,6 @@ def key_tests_of_a_night_look_at_its_rows_and_catch_their_duplicates(
     them; a duplicate among older rows (c2, delivered on 10-02 only) only fails the tests of
     a run over every log date."""
     night = dbt_vars_for_run(["2026-10-03"], [])
-    tests = "row_rules_base_clicks test_name:unique_delivered_keys,stg_clicks"
 
     def duplicate(older: bool) -> None:
         """Each model as built, then one row of 10-02 (older) or of 10-03 (the night) twice."""
@@ -123,12 +144,12 @@ def key_tests_of_a_night_look_at_its_rows_and_catch_their_duplicates(
             )
 
     duplicate(older=True)
-    statuses = dbt_test_failures(warehouse, target, night, tests)
+    statuses = key_check_statuses(warehouse, target, night)
     assert sorted(statuses) == [
-        "row_rules_base_clicks",  # its key (log_date, file_name, line_number) included
+        "row_rules of base_clicks",  # its key (log_date, file_name, line_number) included
         "unique_delivered_keys_stg_clicks_click_id__ref_base_clicks_",
     ]
     assert set(statuses.values()) == {"pass"}
-    assert set(dbt_test_failures(warehouse, target, FULL_REFRESH_VARS, tests).values()) == {"fail"}
+    assert set(key_check_statuses(warehouse, target, FULL_REFRESH_VARS).values()) == {"fail"}
     duplicate(older=False)
-    assert set(dbt_test_failures(warehouse, target, night, tests).values()) == {"fail"}
+    assert set(key_check_statuses(warehouse, target, night).values()) == {"fail"}

@@ -81,10 +81,13 @@ def test_money_checks_block_and_freshness_warns(defs):
     assert ("marts/fct_commissions", "tier2_commission_reconciliation") in checks
     assert ("audit/line_reconciliation", "raw_lines_accounted_for") in checks
     assert ("published/marts_duckdb", "log_freshness") in checks
-    # dbt's data tests are asset checks too. A model's key, required columns and row rules:
-    # one row_rules check, not one per key, per column and per rule.
-    assert ("marts/fct_sales", "row_rules_fct_sales") in checks
-    assert not {c for c in checks if c[1].startswith(("not_null_", "unique_fct_"))}
+    # dbt's data tests are asset checks too; a model's row rules are checked in its build
+    # (test_row_rules_are_checked_in_the_models_build), not as checks of their own.
+    assert (
+        "marts/fct_commissions",
+        "relationships_fct_commissions_sale_id__sale_id__ref_fct_sales_",
+    ) in checks
+    assert not {c for c in checks if c[1].startswith(("not_null_", "unique_fct_", "row_rules_"))}
     specs = {
         (spec.asset_key.to_user_string(), spec.name): spec
         for a in defs.asset_checks or []
@@ -95,53 +98,54 @@ def test_money_checks_block_and_freshness_warns(defs):
     assert specs[("audit/line_reconciliation", "raw_lines_accounted_for")].blocking
 
 
-def test_a_models_row_rules_are_one_check(defs, dbt_manifest):
-    """A model's required columns and SQL rules with the same config are one row_rules test
-    (one asset check, named after the model), not one check per column and per rule."""
+def test_row_rules_are_checked_in_the_models_build(defs, dbt_manifest):
+    """A model's key, required columns and SQL rules are config.meta.row_rules, checked by the
+    post-hook every model and seed runs inside its build (macros/validation/row_rules.sql):
+    no dbt test, no asset check of their own, every rule still there."""
     manifest = json.loads(Path(dbt_manifest).read_text())
-    groups: dict[tuple[str, str], list[str]] = {}
-    folded: dict[str, dict] = {}
-    for node in manifest["nodes"].values():
-        kind = (node.get("test_metadata") or {}).get("name")
-        if kind not in ("expression_is_true", "row_rules", "not_null") or node["column_name"]:
-            continue
-        # the same config but for the alias dbt gives a long test name
-        config = json.dumps({**node["config"], "alias": None}, sort_keys=True)
-        groups.setdefault((node["attached_node"], config), []).append(node["name"])
-        if kind == "row_rules":
-            model = manifest["nodes"][node["attached_node"]]["name"]
-            assert node["name"] == f"row_rules_{model}", node["name"]
-            folded[node["name"]] = node["test_metadata"]["kwargs"]
-    assert [names for names in groups.values() if len(names) > 1] == []
-    # accepted values and not_null are rules of the model's row_rules, not tests of their own
-    kinds = {(node.get("test_metadata") or {}).get("name") for node in manifest["nodes"].values()}
-    assert not kinds & {"accepted_values", "not_null", "not_null_columns", "expressions_are_true"}
-    commissions = folded["row_rules_fct_commissions"]
+    nodes = {**manifest["nodes"]}
+    built = [n for n in nodes.values() if n["resource_type"] in ("model", "seed")]
+    for node in built:
+        hooks = [hook["sql"] for hook in node["config"]["post-hook"]]
+        assert "{{ partner_commissions.check_row_rules() }}" in hooks, node["name"]
+    rules = {
+        n["name"]: n["config"]["meta"]["row_rules"]
+        for n in built
+        if n["config"]["meta"].get("row_rules")
+    }
+    # every model and seed but the few without a rule to keep (views of one table, the
+    # loader's file list, the raw lines)
+    assert len(rules) == 49, sorted(n["name"] for n in built if n["name"] not in rules)
+    # accepted values, not_null, keys and expressions are rules, not tests of their own
+    kinds = {(node.get("test_metadata") or {}).get("name") for node in nodes.values()}
+    assert not kinds & {
+        "accepted_values",
+        "not_null",
+        "not_null_columns",
+        "expressions_are_true",
+        "row_rules",
+    }
+    commissions = rules["fct_commissions"]
     assert "tier in (1, 2)" in commissions["expressions"]
     assert "payable_on > cast(sold_at as date)" in commissions["expressions"]
     assert {"partner_id", "commission_usd", "status"} <= set(commissions["not_null"])
     assert commissions["unique_keys"] == [["sale_id", "partner_id"], ["sale_id", "tier"]]
-    # a key is a rule of its model's row_rules too, but for the key tests that look at a
-    # night's rows only (base_<feed>, stg_<feed>) and a key with a `where` of its own
+    assert len(rules["partner_monthly_statement"]["expressions"]) == 5
+    assert rules["base_clicks"]["reprocessed_log_dates_only"] is True
+    assert rules["commission_rates"]["unique_keys"] == [["program", "tier", "effective_from"]]
+    # the key tests that look at a night's rows only (stg_<feed>) and a key with a `where` of
+    # its own stay tests; no model has its key both as a rule and as a test
     keyed = {
-        manifest["nodes"][node["attached_node"]]["name"]
-        for node in manifest["nodes"].values()
+        nodes[node["attached_node"]]["name"]
+        for node in nodes.values()
         if node.get("attached_node")
         and (node.get("test_metadata") or {}).get("name")
         in ("unique", "unique_combination_of_columns")
-        and not (
-            node["test_metadata"]["kwargs"].get("reprocessed_log_dates_only")
-            or node["config"]["where"]
-        )
+        and not node["config"]["where"]
     }
-    assert keyed.isdisjoint(m.removeprefix("row_rules_") for m in folded), keyed
-    # every rule is still there, in its model's test
-    assert len(folded["row_rules_partner_monthly_statement"]["expressions"]) == 5
-    checks = {
-        (c.asset_key.to_user_string(), c.name) for c in defs.resolve_asset_graph().asset_check_keys
-    }
-    assert ("marts/fct_commissions", "row_rules_fct_commissions") in checks
-    assert {c for _, c in checks if c.startswith("row_rules_")} == set(folded)
+    assert not {m for m in keyed if rules.get(m, {}).get("unique_keys")}, keyed
+    checks = {c.name for c in defs.resolve_asset_graph().asset_check_keys}
+    assert not {c for c in checks if c.startswith("row_rules_")}
 
 
 def test_nightly_schedule_loads_what_is_pending_at_0200_utc(defs, tmp_path):
@@ -201,7 +205,10 @@ def test_load_logs_is_the_partitioned_raw_loads_and_transform_the_rest(defs):
     }
     assert ("marts/fct_commissions", "tier2_commission_reconciliation") in checks
     assert ("published/marts_duckdb", "log_freshness") in checks
-    assert ("marts/fct_sales", "row_rules_fct_sales") in checks
+    assert (
+        "marts/fct_commissions",
+        "relationships_fct_commissions_sale_id__sale_id__ref_fct_sales_",
+    ) in checks
 
 
 def test_a_successful_load_run_launches_a_transform_run(defs):

@@ -4,7 +4,7 @@
     rows of a base_<feed> model exactly as the run that last checked them left them
     (macros/incremental/by_log_date.sql), so a row breaking a rule, or a duplicate key that
     includes log_date, can only be among the reprocessed dates' rows (the base models'
-    row_rules check with reprocessed_log_dates_only; a rule changed in YAML is then applied
+    row rules with reprocessed_log_dates_only, macros/validation/row_rules.sql; a rule changed in YAML is then applied
     to the rows of later runs, or of a --full-refresh); a deduplicated stg_<feed> model re-ranks only the
     events delivered in those dates (deduplication.sql), so a duplicate can only involve one
     of those events. These tests then look at those rows only, and at every row when

@@ -2,7 +2,7 @@
     each rule a (label, SQL condition that holds when the row breaks it). Each label_column
     lists the labels of its rules the row breaks ('a, b'; '' for none). Portable SQL
     (dbt.concat, case, substring, is not distinct from). Labels are column names or numbers,
-    checked by the test (row_rules): they are written into string literals.
+    checked by row_rules_check_sql (row_rules.sql): they are written into string literals.
     `unique_keys` (lists of column names): a row whose key occurs on more than one row breaks
     it too (NULLs compare equal, as in GROUP BY); `duplicate_key` lists the positions of the
     keys it shares, and `duplicate_key_<n>_rows` says on how many rows (NULL when unique).
