@@ -83,7 +83,7 @@ def run_pipeline(name: str, data_dir: Path, new_dates: list[str], env: dict) -> 
 
 def stage_figures(data_dir: Path, started: datetime, new_dates: list[str]) -> dict:
     """Seconds and rows per stage over the runs this command started (Dagster's instance in
-    `<data dir>/.dagster`, dbt's run_results.json of each dbt invocation)."""
+    `<data dir>/.dagster`: Dagster's step timings and dbt's node timings)."""
     import dagster as dg
 
     home = data_dir / ".dagster"
@@ -94,11 +94,8 @@ def stage_figures(data_dir: Path, started: datetime, new_dates: list[str]) -> di
     for run_id in run_ids:
         for stage, seconds in dagster_step_seconds(home, run_id).items():
             steps[stage] = steps.get(stage, 0.0) + seconds
-    # The run's dbt build wrote run_results.json into the project's target directory.
-    target = REPO_ROOT / "dbt" / "target"
-    run_results = target / "run_results.json"
-    if run_results.exists() and run_results.stat().st_mtime >= started.timestamp():
-        nodes = dbt_node_seconds(target)
+        for stage, seconds in dbt_node_seconds(home, run_id).items():
+            nodes[stage] = nodes.get(stage, 0.0) + seconds
     if not run_ids:
         return {}
     rows = stage_rows(data_dir, new_dates)

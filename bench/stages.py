@@ -10,41 +10,45 @@ in any node (start-up, parsing, connections).
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 
 from dagster_project.cli.instance import open_instance
 
-STAGE_OF_FOLDER = {
+STAGE_OF_SCHEMA = {
     "staging": "staging",
     "intermediate": "marts",
     "marts": "marts",
     "audit": "marts",
+    "config": "marts",  # the seed (commission rates)
 }
 
 
-def dbt_stage(node: dict) -> str:
-    """The stage of one dbt node from the manifest (`resource_type`, `original_file_path`)."""
-    kind = node["resource_type"]
-    if kind in ("test", "unit_test"):
+def dbt_stage(asset_key: list[str], is_check: bool) -> str:
+    """The stage of one dbt node from its Dagster asset key (`<schema>/<name>`)."""
+    if is_check:
         return "tests"
-    if kind != "model":
-        return "marts"  # seeds (the commission rates) and the on-run-start hook
-    folder = Path(node["original_file_path"]).parts[1]  # models/<folder>/<file>.sql
-    return STAGE_OF_FOLDER.get(folder, "marts")
+    return STAGE_OF_SCHEMA.get(asset_key[0], "marts")
 
 
-def dbt_node_seconds(target_dir: Path) -> dict[str, float]:
-    """Thread-seconds per stage from one dbt invocation's run_results.json and manifest.json."""
-    results = json.loads((target_dir / "run_results.json").read_text())["results"]
-    manifest = json.loads((target_dir / "manifest.json").read_text())
-    nodes = {**manifest["nodes"], **manifest.get("unit_tests", {})}
+def dbt_node_seconds(dagster_home: Path, run_id: str) -> dict[str, float]:
+    """Thread-seconds per stage of one run's dbt nodes: the `Execution Duration` dagster-dbt
+    records on each model's materialization and each data test's check evaluation (the run
+    command's dbt writes no run_results.json: defs/transform/dbt_models.py)."""
+    import dagster as dg
+
+    kinds = {dg.DagsterEventType.ASSET_MATERIALIZATION, dg.DagsterEventType.ASSET_CHECK_EVALUATION}
     seconds: dict[str, float] = defaultdict(float)
-    for result in results:
-        node = nodes.get(result["unique_id"])
-        if node is not None:
-            seconds[dbt_stage(node)] += result["execution_time"]
+    with open_instance(dagster_home) as instance:
+        for record in instance.all_logs(run_id, of_type=kinds):
+            event = record.dagster_event
+            data = event.event_specific_data
+            is_check = event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+            record_of = data if is_check else data.materialization
+            key, metadata = record_of.asset_key, record_of.metadata
+            duration = metadata.get("Execution Duration")
+            if duration is not None:  # dbt's nodes only: not the loaders, not our own checks
+                seconds[dbt_stage(key.path, is_check)] += float(duration.value)
     return dict(seconds)
 
 

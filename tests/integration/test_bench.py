@@ -58,14 +58,10 @@ def test_spill_directory_removed_while_measured_counts_as_empty(tmp_path: Path, 
 
 
 def test_dbt_nodes_and_dagster_steps_map_to_stages():
-    assert dbt_stage({"resource_type": "model", "original_file_path": "models/staging/b.sql"}) == (
-        "staging"
-    )
-    assert dbt_stage({"resource_type": "model", "original_file_path": "models/audit/a.sql"}) == (
-        "marts"
-    )
-    assert dbt_stage({"resource_type": "test", "original_file_path": "models/x.yml"}) == "tests"
-    assert dbt_stage({"resource_type": "seed", "original_file_path": "seeds/r.csv"}) == "marts"
+    assert dbt_stage(["staging", "base_sales"], is_check=False) == "staging"
+    assert dbt_stage(["audit", "line_reconciliation"], is_check=False) == "marts"
+    assert dbt_stage(["config", "commission_rates"], is_check=False) == "marts"  # the seed
+    assert dbt_stage(["marts", "fct_sales"], is_check=True) == "tests"
     assert [step_stage(k) for k in ("raw__clicks", "dbt_models", "published_marts")] == [
         "load",
         "dbt",

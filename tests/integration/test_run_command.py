@@ -188,3 +188,28 @@ def test_runs_are_recorded_in_the_instance_the_ui_shows(small_run: Path):
         materialized = instance.get_materialized_partitions(dg.AssetKey(["raw", "sales"]))
         assert len(materialized) >= 12  # every log date of the 12-day sample
         assert instance.get_latest_materialization_event(dg.AssetKey(["published", "marts_duckdb"]))
+
+
+def test_the_bench_finds_dbts_node_times_in_the_runs_records(small_run: Path):
+    """The run's dbt writes no run_results.json; the bench's stage figures come from the
+    `Execution Duration` dagster-dbt records on each model's and test's event."""
+    import dagster as dg
+
+    from bench.stages import dbt_node_seconds
+
+    home = small_run / ".dagster"
+    with open_instance(home) as instance:
+        transform = [  # the fixture's run: the first (later tests run again)
+            r
+            for r in instance.get_runs(filters=dg.RunsFilter(tags={"source": "run_command"}))
+            if r.job_name == "transform"
+        ][-1]
+        stats = instance.get_run_stats(transform.run_id)
+    seconds = dbt_node_seconds(home, transform.run_id)
+    assert set(seconds) == {"staging", "marts", "tests"}
+    assert all(value > 0 for value in seconds.values()), seconds
+    # thread-seconds of dbt's 2 threads, within the run
+    assert sum(seconds.values()) < 2 * (stats.end_time - stats.start_time)
+    run_results = REPO_ROOT / "dbt" / "target" / "run_results.json"
+    if run_results.exists():
+        assert not stats.start_time <= run_results.stat().st_mtime <= stats.end_time
