@@ -17,6 +17,7 @@ warehouse unseen. Run as a script with the venv's Python:
 
 from __future__ import annotations
 
+import atexit
 import io
 import json
 import os
@@ -85,6 +86,17 @@ def become_dbt(conn: socket.socket) -> int:
     return code
 
 
+def exit_after_dbt(code: int) -> None:
+    """Exit as a dbt process does, minus freeing dbt's objects one by one (0.4-0.5 s after
+    every build). The exit handlers run: dbt-duckdb's closes dbt's DuckDB database, which
+    checkpoints it; the launcher relays the exit status once this process is gone, so the
+    warehouse is free for the run's next step."""
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def serve(socket_path: str, parent_pid: int) -> None:
     die_with_parent()
     if os.getppid() != parent_pid:
@@ -104,7 +116,7 @@ def serve(socket_path: str, parent_pid: int) -> None:
                 code = become_dbt(conn)
             except BaseException:  # noqa: BLE001 - the request could not be served
                 os._exit(1)
-            sys.exit(code)  # leaves serve() and exits like a dbt process: connections closed
+            exit_after_dbt(code)
         conn.close()
 
 
