@@ -14,6 +14,7 @@ night below is checked against a from-scratch build of the same raw files:
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import duckdb
@@ -78,6 +79,9 @@ def test_incremental_nights_deduplicate_like_a_build_from_scratch(tmp_path: Path
     ]
     assert final["duplicates"] == [("c1", "2026-10-03", "2026-10-02", False)]
     key_tests_of_a_night_look_at_its_rows_and_catch_their_duplicates(warehouse, tmp_path / "target")
+    stg_row_rules_of_a_night_look_at_the_events_first_delivered_on_it(
+        warehouse, tmp_path / "target"
+    )
 
 
 def key_check_statuses(warehouse: Path, target: Path, vars_: dict) -> dict[str, str]:
@@ -153,3 +157,32 @@ def key_tests_of_a_night_look_at_its_rows_and_catch_their_duplicates(
     assert set(key_check_statuses(warehouse, target, FULL_REFRESH_VARS).values()) == {"fail"}
     duplicate(older=False)
     assert set(key_check_statuses(warehouse, target, night).values()) == {"fail"}
+
+
+def stg_row_rules_of_a_night_look_at_the_events_first_delivered_on_it(
+    warehouse: Path, target: Path
+) -> None:
+    """stg_clicks's row rules on a night (log_dates = [10-03], deduplication not rebuilt) look
+    only at the rows of events first delivered on 10-03: c1 (first delivered on 10-02,
+    delivered again on 10-03 and written again as it was) breaking a rule fails them only on a
+    run over every log date; c3 (first delivered on 10-03, twice in the table by now) fails
+    them on the night."""
+    night = dbt_vars_for_run(["2026-10-03"], [])
+
+    def check(vars_: dict) -> subprocess.CompletedProcess:
+        args = json.dumps({"model": "stg_clicks"})
+        return dbt_command(
+            warehouse, target, "run-operation", "check_row_rules_of", "--args", args, vars_=vars_
+        )
+
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("UPDATE staging.stg_clicks SET partner_id = NULL WHERE click_id = 'c1'")
+    assert check(night).returncode == 0
+    every_row = check(FULL_REFRESH_VARS)
+    assert every_row.returncode != 0
+    assert "not_null partner_id: 1 row(s)" in every_row.stdout, every_row.stdout[-2000:]
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("UPDATE staging.stg_clicks SET partner_id = NULL WHERE click_id = 'c3'")
+    on_the_night = check(night)
+    assert on_the_night.returncode != 0
+    assert "not_null partner_id: 2 row(s)" in on_the_night.stdout, on_the_night.stdout[-2000:]

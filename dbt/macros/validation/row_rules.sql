@@ -7,7 +7,7 @@
             unique_keys: [[a], [b, c]]      # no two rows share a key (NULLs compare equal)
             not_null: [a, b, c]
             expressions: ["a = b + c", "status in ('x', 'y')"]   # each true (not false or NULL)
-            reprocessed_log_dates_only: true   # optional, base_<feed> models (see below)
+            reprocessed_log_dates_only: true   # optional (see below)
 
     Every model runs `check_row_rules()` as a post-hook (dbt_project.yml), inside the
     transaction of its build: on DuckDB the build is rolled back when the check fails, so an
@@ -29,8 +29,10 @@
     are rules here too: `tier in (1, 2)` for a column in `not_null`, else `status is null or
     status in ('a', 'b')`. `reprocessed_log_dates_only: true` (a model incremental by log date,
     base_<feed>, whose keys include log_date): on a run that reprocesses some log dates, only
-    their rows are checked (macros/incremental/tests_on_new_rows.sql says why that is
-    enough). -#}
+    their rows are checked; `'deduplicated'` (a deduplicated stg_<feed> model, whose key is
+    tested by unique_delivered_keys): on a night that re-ranks only the events delivered on
+    its dates, only the rows first delivered on them, every row when it rebuilds the
+    deduplication (macros/incremental/tests_on_new_rows.sql says why that is enough). -#}
 
 {#- The post-hook: the check of the model being built, or nothing when it declares no rules. -#}
 {% macro check_row_rules() -%}
@@ -94,6 +96,11 @@
     ('unique_keys', unique_keys, 'keys (lists of column names)')] if value -%}
     {%- do partner_commissions.require_non_empty_list(where, argument, value, what) -%}
 {%- endfor -%}
+{%- if by_log_date not in (true, false, 'deduplicated') -%}
+    {{ exceptions.raise_compiler_error(
+        where ~ ": reprocessed_log_dates_only is true, false or 'deduplicated', got "
+        ~ (by_log_date | tojson)) }}
+{%- endif -%}
 {%- for key in unique_keys -%}
     {%- do partner_commissions.require_non_empty_list(
         where, 'unique_keys item ' ~ loop.index, key, 'column names') -%}
@@ -144,7 +151,8 @@
 {%- endfor -%}
 {#- the first failing row is named by its first key, else its first required columns -#}
 {%- set named_by = unique_keys[0] if unique_keys else not_null[:3] -%}
-{%- set dates = partner_commissions.log_dates_under_test() if by_log_date else none -%}
+{%- set dates = partner_commissions.log_dates_under_test(
+    deduplicated=(by_log_date == 'deduplicated')) if by_log_date else none -%}
 {%- set rows_under_test = partner_commissions._log_date_in('log_date', dates) if dates is not none else none -%}
 
 {%- set parts = [] -%}
