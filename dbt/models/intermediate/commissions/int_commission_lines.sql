@@ -1,5 +1,3 @@
-{{ config(materialized=partner_commissions.projection_materialization()) }}
-
 -- All commission lines (charges and reversals), one per sale × beneficiary, with holding:
 -- payable_on = the sale's UTC date + `holding_days`; 'payable' once payable_on <= the
 -- as-of date (latest log date loaded, int_as_of_date), else 'pending'.
