@@ -7,6 +7,8 @@ import os
 import subprocess
 from pathlib import Path
 
+from dagster_project.core.paths import DBT_PROJECT_DIR
+
 from .errors import RunError
 
 MANIFEST_STAMP = ".manifest_target"  # the dbt target (engine) the manifest was parsed for
@@ -23,9 +25,29 @@ def dbt_sources_changed_since(manifest: Path, project_dir: Path, profiles_dir: P
     return any(p.stat().st_mtime > built for p in files if p.exists())
 
 
+def manifest_is_current() -> bool:
+    """Whether dbt's manifest was parsed for this dbt target after every change to the project
+    (cheap: file dates; imports neither dbt nor dagster-dbt)."""
+    target_dir = DBT_PROJECT_DIR / "target"
+    stamp = target_dir / MANIFEST_STAMP
+    return (
+        stamp.exists()
+        and stamp.read_text() == dbt_target()
+        and not dbt_sources_changed_since(
+            target_dir / "manifest.json", DBT_PROJECT_DIR, DBT_PROJECT_DIR
+        )
+    )
+
+
+def dbt_target() -> str:
+    return os.environ.get("DBT_TARGET", "duckdb")
+
+
 def prepare_dbt_manifest() -> bool:
     """Build dbt's manifest (the Dagster definitions read it) unless it is current: parsed for
     this dbt target, after every change to the project. Returns whether dbt parse ran."""
+    if manifest_is_current():
+        return False
     from dagster_project.defs.resources import (
         dbt_project,
         dbt_project_args,
@@ -35,19 +57,7 @@ def prepare_dbt_manifest() -> bool:
     )
     from dagster_project.defs.transform.dbt_vars import run_profile_settings
 
-    project_dir = Path(dbt_project.project_dir)
-    target_dir = project_dir / dbt_project.target_path
-    stamp = target_dir / MANIFEST_STAMP
-    target = os.environ.get("DBT_TARGET", "duckdb")
-    current = (
-        stamp.exists()
-        and stamp.read_text() == target
-        and not dbt_sources_changed_since(
-            Path(dbt_project.manifest_path), project_dir, Path(dbt_project.profiles_dir)
-        )
-    )
-    if current:
-        return False
+    target_dir = Path(dbt_project.project_dir) / dbt_project.target_path
     command = [venv_dbt_executable(), "parse", "--quiet", *dbt_project_args()]
     env = dict(os.environ)
     if starts_dbt_in_the_data_dir(run_dbt_executable()):  # as runs start it
@@ -55,5 +65,5 @@ def prepare_dbt_manifest() -> bool:
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise RunError(f"dbt parse failed:\n{done.stdout}{done.stderr}")
-    stamp.write_text(target)
+    (target_dir / MANIFEST_STAMP).write_text(dbt_target())
     return True

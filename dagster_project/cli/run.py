@@ -28,7 +28,7 @@ from .errors import RunError, failed_checks, one_line, raise_if_failed
 from .errors import say as _say
 from .instance import ensure_dagster_home, settle_in_progress_runs
 from .lock import warehouse_lock
-from .manifest import prepare_dbt_manifest
+from .manifest import manifest_is_current, prepare_dbt_manifest
 from .summary import summarize
 from .warm_dbt import warm_dbt
 
@@ -129,8 +129,8 @@ def _run_pipeline(
             )
             write_missing_payout_files(data_dir, published_marts_path(data_dir))
             return summarize(data_dir, [])
-        # dbt imported beside the loading, for the build (cli/warm_dbt.py)
-        for_the_run.enter_context(warm_dbt())
+        # dbt imported (and warmed up) beside the loading, for the build (cli/warm_dbt.py)
+        for_the_run.enter_context(warm_dbt(warm_up=manifest_is_current()))
         if todo:
             _say(f"[run] {len(todo)} log date(s) new, changed or pending ({todo[0]} .. {todo[-1]})")
         if ledger_changed:

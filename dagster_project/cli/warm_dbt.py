@@ -15,23 +15,31 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dagster_project.core.paths import DBT_LAUNCHER, dbt_runs_through_launcher
+from dagster_project.core.paths import DBT_LAUNCHER, DBT_PROJECT_DIR, dbt_runs_through_launcher
 
 WARM_SOCKET_ENV = "PARTNER_DBT_WARM_SOCKET"  # read (and removed) by bin/dbt_launcher.py
 WARM_SERVER = DBT_LAUNCHER.with_name("dbt_warm.py")
 
 
 @contextmanager
-def warm_dbt() -> Iterator[None]:
+def warm_dbt(warm_up: bool) -> Iterator[None]:
     """A warm dbt server for the dbt commands started inside the block (through the launcher);
-    stopped, with its socket, when the block ends."""
+    stopped, with its socket, when the block ends. `warm_up`: the server also runs one light
+    dbt command before serving (dbt_warm.warm_up); only when dbt's saved parse state is current
+    (cli/manifest.py), else that command would parse the project beside the run's own parse."""
     if not dbt_runs_through_launcher():  # only the launcher looks for the server
         yield
         return
     folder = tempfile.mkdtemp(prefix="dbt-warm-")  # short: a socket path has ≈ 100 bytes
     socket_path = os.path.join(folder, "socket")
+    from dagster_project.defs.transform.dbt_vars import run_profile_settings
+
     server = subprocess.Popen(
-        [sys.executable, str(WARM_SERVER), socket_path, str(os.getpid())],
+        [sys.executable, str(WARM_SERVER), socket_path, str(os.getpid())]
+        + ([str(DBT_PROJECT_DIR)] if warm_up else []),
+        # its warm-up renders the profile as the run's dbt will (dbt_warm.warm_up)
+        env={**os.environ, **run_profile_settings()},
+        cwd=folder,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

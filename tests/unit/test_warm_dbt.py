@@ -46,12 +46,15 @@ def cold(*argv: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(VENV_DBT), *argv], capture_output=True, text=True, env=env)
 
 
+@pytest.mark.parametrize("warm_up", [False, True], ids=["imported", "warmed_up"])
 def test_a_command_handed_to_the_warm_server_gives_what_dbt_started_cold_gives(
-    tmp_path: Path, capfd
+    tmp_path: Path, capfd, warm_up: bool
 ):
+    """Also after the server's own warm-up command (a dbt `ls` of the project, in the server
+    before it serves), whose output goes nowhere."""
     run_warm = launcher_module().run_warm
     missing_project = ["parse", "--project-dir", str(tmp_path / "no_project")]
-    with warm_dbt():
+    with warm_dbt(warm_up=warm_up):
         socket_path = served(os.environ[WARM_SOCKET_ENV])
         version_status = run_warm(socket_path, ["--version"])
         version = capfd.readouterr()
