@@ -404,20 +404,23 @@ def test_row_rules_fail_naming_each_broken_rule_and_its_rows(built, tmp_path):
 
 def test_a_model_breaking_its_row_rules_fails_its_build_and_keeps_its_rows(built, tmp_path):
     """The rules are checked inside the model's build: a build whose rows break one fails,
-    names the rule, and commits nothing (incremental stg_sales keeps the rows it had, without
-    the night's new sale); what depends on it is skipped."""
+    names the rule, and commits nothing (incremental audit.duplicate_events keeps the rows it
+    had, without the night's new redelivery); what depends on it is skipped."""
     warehouse = tmp_path / "warehouse.duckdb"
     warehouse.write_bytes(built.read_bytes())
     con = duckdb.connect(str(warehouse))
     try:
-        # a row of the first night breaks `amount > 0`; the second night does not touch it
-        con.execute("UPDATE staging.stg_sales SET amount = -amount WHERE sale_id = 's4'")
+        # k1's redelivery on the first night breaks `feed in (...)`; the second night does not
+        # deliver k1, so it leaves that row as it is
+        con.execute("UPDATE audit.duplicate_events SET feed = 'bogus' WHERE event_id = 'k1'")
     finally:
         con.close()
-    stg_sales = "SELECT sale_id, amount, log_date FROM staging.stg_sales ORDER BY ALL"
-    tampered = query(warehouse, stg_sales)
-    assert "s99" not in {row[0] for row in tampered}
-    replace_raw_lines(warehouse, "sales", J31, [*RAW["sales"][J31], sale("s99", "7.25")])
+    duplicates = "SELECT feed, log_date, line_number, event_id FROM audit.duplicate_events"
+    tampered = query(warehouse, duplicates + " ORDER BY ALL")
+    assert ("bogus", J30, 3, "k1") in tampered
+    # the second night delivers s2 again: a new row of audit.duplicate_events
+    redelivered = sale("s2", '"19.99"', currency="eur")
+    replace_raw_lines(warehouse, "sales", J31, [*RAW["sales"][J31], redelivered])
     failing = dbt_command(
         warehouse,
         tmp_path / "target",
@@ -428,14 +431,18 @@ def test_a_model_breaking_its_row_rules_fails_its_build_and_keeps_its_rows(built
     )
     assert failing.returncode != 0
     assert (
-        'row rules of "warehouse"."staging"."stg_sales" broken: expression 1 (amount > 0):'
-        " 1 row(s); first failing row: sale_id=s4 | sold_at=2026-01-30 10:00:00"
+        'row rules of "warehouse"."audit"."duplicate_events" broken: expression 2 (feed in'
+        " ('clicks', 'signups', 'sales', 'partner_status', 'fx_rates')): 1 row(s); first"
+        " failing row: feed=bogus | log_date=2026-01-30 | file_name=2026-01-30.jsonl"
+        " | line_number=3"
     ) in failing.stdout, failing.stdout[-3000:]
-    assert query(warehouse, stg_sales) == tampered  # s99 not committed
-    # base_sales, upstream, built the night; audit.line_reconciliation, downstream, skipped
-    assert query(warehouse, "SELECT count(*) FROM staging.base_sales WHERE sale_id = 's99'") == [
-        (1,)
-    ]
+    assert query(warehouse, duplicates + " ORDER BY ALL") == tampered  # s2's not committed
+    # upstream stg_sales built the night; downstream audit.line_reconciliation was skipped
+    assert query(
+        warehouse,
+        "SELECT count(*) FROM staging.base_sales WHERE line_number = 5"
+        " AND log_date = DATE '2026-01-31'",
+    ) == [(1,)]
     assert "SKIP" in failing.stdout
 
 
