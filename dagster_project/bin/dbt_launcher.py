@@ -48,7 +48,8 @@ def main() -> None:
 
 def run_warm(socket_path: str, argv: list[str]) -> int | None:
     """Run `dbt <argv>` in a child of the warm server; its exit status, once that process has
-    exited. None when no server answers (then dbt starts here, as without one)."""
+    exited. None when no server answers, or it closes the connection before starting dbt
+    (then dbt starts here, as without one)."""
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.connect(socket_path)
@@ -60,9 +61,8 @@ def run_warm(socket_path: str, argv: list[str]) -> int | None:
     conn.sendall(message[sent:])
     replies = conn.makefile("rb")
     started = replies.readline()
-    if not started:
-        sys.stderr.write("dbt launcher: the warm dbt server did not start dbt\n")
-        return 1
+    if not started:  # the server stopped serving before it started dbt: no dbt ran
+        return None
     child = json.loads(started)["pid"]
     forwarded = (signal.SIGINT, signal.SIGTERM)  # how a run asks dbt to stop
     before = {

@@ -127,8 +127,12 @@ def warm_up(project_dir: str, server: socket.socket) -> None:
 
         with tempfile.TemporaryDirectory(prefix="dbt-warm-up-") as target:
             shutil.copy2(saved, target)
+            # --no-static-parser: dbt's static parser (dbt_extractor, in Rust) starts a
+            # thread pool on first use, and a child forked after that which parses a model
+            # (a changed project) waits forever on that pool's threads, absent in the child.
             parsed = dbtRunner().invoke(
-                ["parse", "--project-dir", project_dir, "--profiles-dir", project_dir]
+                ["parse", "--no-static-parser"]
+                + ["--project-dir", project_dir, "--profiles-dir", project_dir]
                 + ["--target-path", target, "--log-path", target, "--quiet", "--no-write-json"]
             )
         manifest = parsed.result
@@ -158,6 +162,11 @@ def macros_a_build_uses(manifest) -> list:
     return list(seen.values())
 
 
+def threads_in_this_process() -> int:
+    """Native threads too (a library's own pool), not only Python's."""
+    return len(os.listdir("/proc/self/task"))
+
+
 def serve(socket_path: str, parent_pid: int) -> None:
     die_with_parent()
     if os.getppid() != parent_pid:
@@ -170,6 +179,13 @@ def serve(socket_path: str, parent_pid: int) -> None:
 
     if len(sys.argv) > 3:
         warm_up(sys.argv[3], server)
+    if threads_in_this_process() > 1:
+        # A fork copies only the forking thread: a child could wait forever on a lock or a
+        # pool another thread holds. Stop serving; the launchers start dbt themselves (one
+        # already waiting sees the connection closed before dbt started, and does too).
+        server.close()
+        os.unlink(socket_path)
+        sys.exit("dbt_warm: more than one thread after importing dbt; not serving")
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped by the kernel
     while True:

@@ -15,7 +15,12 @@ from pathlib import Path
 import pytest
 
 from dagster_project.cli.warm_dbt import WARM_SOCKET_ENV, warm_dbt
-from dagster_project.core.paths import DBT_LAUNCHER, VENV_DBT, dbt_runs_through_launcher
+from dagster_project.core.paths import (
+    DBT_LAUNCHER,
+    DBT_PROJECT_DIR,
+    VENV_DBT,
+    dbt_runs_through_launcher,
+)
 
 LAUNCHER = DBT_LAUNCHER.with_name("dbt_launcher.py")
 
@@ -81,3 +86,31 @@ def test_without_a_server_the_launcher_starts_dbt_itself(tmp_path: Path):
     )
     assert launched.returncode == 0, launched.stderr
     assert launched.stdout == cold("--version").stdout
+
+
+def test_a_child_of_the_warmed_up_server_can_parse_the_project_whole(tmp_path: Path):
+    """A build after a project change parses models in the child; dbt's static parser then
+    runs there. The warm-up must leave no thread that parsing in a forked child would wait
+    on (it did: dbt_extractor's pool, and the child hung). Through the launcher, as a run
+    starts dbt, with a deadline."""
+    env = {**os.environ, "PARTNER_PYTHON": sys.executable}
+    command = [
+        str(DBT_LAUNCHER),
+        "parse",
+        "--no-partial-parse",
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(tmp_path / "target"),
+        "--log-path",
+        str(tmp_path / "target"),
+        "--no-write-json",
+    ]
+    with warm_dbt(warm_up=True):
+        served(os.environ[WARM_SOCKET_ENV])
+        env[WARM_SOCKET_ENV] = os.environ[WARM_SOCKET_ENV]
+        parsed = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert parsed.returncode == 0, parsed.stdout[-3000:] + parsed.stderr[-2000:]
+    assert "Performance info" in parsed.stdout or "Found 53 models" in parsed.stdout
