@@ -11,6 +11,7 @@ directory keeps its state. Here each test's target directory starts with the pro
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -65,4 +66,15 @@ def dbt_command(
         capture_output=True,
         text=True,
         env={**inherited, **settings},
+    )
+
+
+def check_row_rules_of(
+    warehouse: Path, target: Path, model: str, vars_: dict[str, object] | None = None
+) -> subprocess.CompletedProcess:
+    """A model's row rules checked on `warehouse` as its build checks them (dbt run-operation
+    check_row_rules_of, macros/validation/row_rules.sql), with the run's `vars_`."""
+    args = json.dumps({"model": model})
+    return dbt_command(
+        warehouse, target, "run-operation", "check_row_rules_of", "--args", args, vars_=vars_
     )

@@ -17,7 +17,7 @@ import pytest
 
 from dagster_project.defs.ingest.ledger_loading import ensure_ledger_schema
 from dagster_project.defs.ingest.raw_loading import RAW_COLUMNS, ensure_raw_schema
-from tests.dbt_commands import dbt_command
+from tests.dbt_commands import check_row_rules_of, dbt_command
 
 SELECT = [
     "staging",
@@ -355,17 +355,6 @@ def test_lines_reconcile_per_feed_and_log_date(built):
     ]
     for _, _, raw_lines, staged, rejected, duplicates in rows:
         assert raw_lines == staged + rejected + duplicates
-
-
-def check_row_rules_of(warehouse: Path, target: Path, model: str):
-    return dbt_command(
-        warehouse,
-        target,
-        "run-operation",
-        "check_row_rules_of",
-        "--args",
-        json.dumps({"model": model}),
-    )
 
 
 def test_row_rules_fail_naming_each_broken_rule_and_its_rows(built, tmp_path):

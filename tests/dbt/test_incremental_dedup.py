@@ -21,7 +21,7 @@ import duckdb
 
 from dagster_project.defs.transform.dbt_vars import FULL_REFRESH_VARS, dbt_vars_for_run
 from tests.dbt.nights import dbt_run, from_scratch, load, write
-from tests.dbt_commands import dbt_command
+from tests.dbt_commands import check_row_rules_of, dbt_command
 
 
 def click(click_id: str, partner: str, ts: str = "2026-09-30T10:00:00Z") -> str:
@@ -88,15 +88,7 @@ def key_check_statuses(warehouse: Path, target: Path, vars_: dict) -> dict[str, 
     """With the run's vars: base_clicks's row rules, its key included, checked as its build
     checks them (run-operation check_row_rules_of), and the `dbt test` of stg_clicks's
     key test; 'pass' or 'fail' by name."""
-    rules = dbt_command(
-        warehouse,
-        target,
-        "run-operation",
-        "check_row_rules_of",
-        "--args",
-        json.dumps({"model": "base_clicks"}),
-        vars_=vars_,
-    )
+    rules = check_row_rules_of(warehouse, target, "base_clicks", vars_)
     statuses = {"row_rules of base_clicks": "pass" if rules.returncode == 0 else "fail"}
     if rules.returncode != 0:
         assert "unique key (log_date, file_name, line_number)" in rules.stdout, rules.stdout
@@ -169,11 +161,8 @@ def stg_row_rules_of_a_night_look_at_the_events_first_delivered_on_it(
     them on the night."""
     night = dbt_vars_for_run(["2026-10-03"], [])
 
-    def check(vars_: dict) -> subprocess.CompletedProcess:
-        args = json.dumps({"model": "stg_clicks"})
-        return dbt_command(
-            warehouse, target, "run-operation", "check_row_rules_of", "--args", args, vars_=vars_
-        )
+    def check(vars_: dict) -> subprocess.CompletedProcess:  # stg_clicks's rules, these vars
+        return check_row_rules_of(warehouse, target, "stg_clicks", vars_)
 
     with duckdb.connect(str(warehouse)) as con:
         con.execute("UPDATE staging.stg_clicks SET partner_id = NULL WHERE click_id = 'c1'")
