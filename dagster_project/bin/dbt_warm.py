@@ -12,8 +12,7 @@ as before.
 Dies with the process that started it (Linux parent-death signal), and each child with the
 server; a child whose launcher is gone (killed) kills itself, so no dbt keeps writing the
 warehouse unseen. Before serving, it parses the project itself and compiles the macros a
-build uses (warm_up). Run as a
-script with the venv's Python:
+build uses (warm_up). Run as a script with the venv's Python:
     dbt_warm.py SOCKET_PATH PARENT_PID [DBT_PROJECT_DIR]
 """
 

@@ -130,12 +130,13 @@ def _run_pipeline(
             write_missing_payout_files(data_dir, published_marts_path(data_dir))
             return summarize(data_dir, [])
         # dbt imported (and warmed up) beside the loading, for the build (cli/warm_dbt.py)
-        for_the_run.enter_context(warm_dbt(warm_up=manifest_is_current()))
+        manifest_current = manifest_is_current()
+        for_the_run.enter_context(warm_dbt(warm_up=manifest_current))
         if todo:
             _say(f"[run] {len(todo)} log date(s) new, changed or pending ({todo[0]} .. {todo[-1]})")
         if ledger_changed:
             _say("[run] the payout ledger changed since it was loaded")
-        if prepare_dbt_manifest():
+        if not manifest_current and prepare_dbt_manifest():
             _say("[run] dbt project changed: manifest parsed again")
 
         import dagster as dg

@@ -24,9 +24,10 @@ WARM_SERVER = DBT_LAUNCHER.with_name("dbt_warm.py")
 @contextmanager
 def warm_dbt(warm_up: bool) -> Iterator[None]:
     """A warm dbt server for the dbt commands started inside the block (through the launcher);
-    stopped, with its socket, when the block ends. `warm_up`: the server also runs one light
-    dbt command before serving (dbt_warm.warm_up); only when dbt's saved parse state is current
-    (cli/manifest.py), else that command would parse the project beside the run's own parse."""
+    stopped, with its socket, when the block ends. `warm_up`: before serving, the server also
+    parses the project and compiles the macros a build uses (dbt_warm.warm_up); only when
+    dbt's saved parse state is current (cli/manifest.py), else it would parse the whole
+    project beside the run's own parse."""
     if not dbt_runs_through_launcher():  # only the launcher looks for the server
         yield
         return

@@ -13,15 +13,16 @@
     transaction of its build: on DuckDB the build is rolled back when the check fails, so an
     incremental model keeps its previous rows. The error names the model, each broken rule
     with the number of rows breaking it, and the first such row's key, e.g.
-      row rules of "warehouse"."marts"."fct_commissions" broken: not_null partner_id: 2 rows;
-      expression 1 (commission_usd = round(...)): 1 row; first failing row: sale_id=s1 | ...
+      row rules of "warehouse"."marts"."fct_commissions" broken: not_null partner_id: 2 row(s);
+      expression 1 (commission_usd = round(...)): 1 row(s); first failing row: sale_id=s1 | ...
     Find the rows with `rows_failing_any` (rows_failing_any.sql) or the rule's own SQL.
 
     Why not one dbt test per model, as before: a dbt test costs ≈ 45 ms of dbt's own work per
     run (serialized: dbt's threads share one Python interpreter), Dagster three events, and
-    in `dbt build` it sits between the model and everything downstream; 49 such tests made a
-    night ≈ 2 s slower. A row rule cannot fail separately from its model, so it is part of the
-    model's build. Rules that span rows of other tables stay data tests (relationships, the
+    in `dbt build` it sits between the model and everything downstream: as 49 tests, the
+    rules took a bench night's dbt run to 8.5 s, as checks in the builds 8.0 s. A row rule
+    cannot fail separately from its model, so it is part of the model's build. Rules that span
+    rows of other tables stay data tests (relationships, the
     key tests of the deduplicated stg_<feed> models, tests/*.sql).
 
     `not_null` items and key columns are plain column names (checked: they are pasted into
