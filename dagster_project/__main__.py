@@ -5,7 +5,7 @@ import logging
 import os
 import sys
 
-from .cli import main
+from .cli.dbt_out_of_process import keep_dbt_out_of_this_process
 
 
 def exit_now(code: int) -> None:
@@ -27,4 +27,7 @@ def exit_now(code: int) -> None:
 
 
 if __name__ == "__main__":
+    keep_dbt_out_of_this_process()  # before the commands import dagster-dbt
+    from .cli import main
+
     exit_now(main() or 0)

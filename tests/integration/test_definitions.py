@@ -122,6 +122,7 @@ def test_row_rules_are_checked_in_the_models_build(defs, dbt_manifest):
     assert ephemeral == {
         "int_charge_commission_lines": None,
         "int_reversal_commission_lines": None,
+        "stg_raw_lines": None,
     }
     rules = {
         n["name"]: n["config"]["meta"]["row_rules"]

@@ -139,7 +139,7 @@ def test_a_failing_money_check_blocks_publishing(small_run: Path):
         "import sys; from decimal import Decimal;"
         "import dagster_project.defs.checks.commission_reconciliation as c;"
         "c.TIER2_RATE = Decimal('0.06');"
-        "from dagster_project.__main__ import main;"
+        "from dagster_project.cli import main;"
         f"sys.exit(main(['run', '--data-dir', {str(small_run)!r}, '--full-refresh']))"
     )
     done = subprocess.run(

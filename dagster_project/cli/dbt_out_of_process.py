@@ -1,0 +1,27 @@
+"""The command line's process runs without dbt-core imported: dbt runs in processes of its own.
+
+The run command starts every dbt command as a process (`dbt parse`, the warm dbt server's
+children: warm_dbt.py) and reads only dbt's manifest and its event stream. dagster-dbt, when
+dbt-core is importable, imports it anyway (1.0 s of every run command: bench/README.md) for
+two things this project does not use: dbt's selection engine, for `@dbt_assets` with a
+select string other than all models, and an in-process dbt adapter for column metadata and
+row counts (resources.DbtCli already turns that off). Without dbt-core, dagster-dbt takes its
+own path for that case (the one users of the dbt Fusion engine take): the asset graph, the
+checks and the runs are the same (tests/unit/test_dbt_out_of_process.py compares them).
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def keep_dbt_out_of_this_process() -> bool:
+    """Make `import dbt...` fail in this process, so dagster-dbt runs without dbt-core.
+
+    Call it before anything imports dagster_dbt. Returns False, and changes nothing, when dbt or
+    dagster-dbt is already imported (the process has paid for it; blocking dbt then would only
+    break what already uses it)."""
+    if "dbt" in sys.modules or "dagster_dbt" in sys.modules:
+        return False
+    sys.modules["dbt"] = None  # type: ignore[assignment]  # Python's "not importable" marker
+    return True
