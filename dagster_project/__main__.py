@@ -5,7 +5,7 @@ import logging
 import os
 import sys
 
-from .cli.dbt_out_of_process import keep_dbt_out_of_this_process
+from .core.dbt_out_of_process import keep_dbt_out_of_this_process
 
 
 def exit_now(code: int) -> None:

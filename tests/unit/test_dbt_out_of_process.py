@@ -1,15 +1,15 @@
-"""The command line's process runs dagster-dbt without dbt-core (cli/dbt_out_of_process.py):
-the definitions it builds must be those of a process that imports dbt."""
+"""Dagster's processes run dagster-dbt without dbt-core (core/dbt_out_of_process.py): the
+definitions they build must be those of a process that imports dbt."""
 
 import json
+import os
 import subprocess
 import sys
 
 DESCRIBE_DEFINITIONS = """
 import json, sys
-if sys.argv[1] == "without-dbt":
-    from dagster_project.cli.dbt_out_of_process import keep_dbt_out_of_this_process
-    assert keep_dbt_out_of_this_process()
+if sys.argv[1] == "with-dbt":
+    import dagster_dbt  # imports dbt-core: definitions.py then leaves it in the process
 import dagster_project.definitions as d
 graph = d.defs.resolve_asset_graph()
 assets = sorted(
@@ -37,6 +37,7 @@ def describe(mode: str) -> dict:
         capture_output=True,
         text=True,
         check=True,
+        env={k: v for k, v in os.environ.items() if k != "DAGSTER_IS_DEV_CLI"},
     )
     return json.loads(done.stdout.splitlines()[-1])
 
@@ -53,7 +54,7 @@ def test_the_definitions_without_dbt_in_the_process_are_the_same():
 def test_blocking_dbt_changes_nothing_once_dbt_is_imported():
     script = (
         "import sys, dagster_dbt\n"
-        "from dagster_project.cli.dbt_out_of_process import keep_dbt_out_of_this_process\n"
+        "from dagster_project.core.dbt_out_of_process import keep_dbt_out_of_this_process\n"
         "assert keep_dbt_out_of_this_process() is False\n"
         "import dbt.version\n"
     )
