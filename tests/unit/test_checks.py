@@ -61,6 +61,22 @@ def test_tier2_reconciliation_finds_a_cent_and_a_missing_sale(con):
     assert reconcile_tier2(con, Decimal("0.06")).expected_usd == Decimal("2.61")
 
 
+def test_tier2_reconciliation_counts_every_line_of_an_amount_many_sales_share(con):
+    # s1 and s5 are both 10.10 (5 % -> 0.51 each); s8 and s9 are missing from fct_sales.
+    make_marts(
+        con,
+        [("s1", 2, "0.51"), ("s5", 2, "0.50"), ("s3", 2, "1.67"), ("s8", 2, "1.00"),
+         ("s9", 2, "2.00")],
+    )  # fmt: skip
+    con.execute("insert into marts.fct_sales values ('s5', 10.10)")
+    result = reconcile_tier2(con, Decimal("0.05"))
+    assert result.lines == 5
+    assert result.lines_usd == Decimal("5.68")
+    assert result.expected_usd == Decimal("2.69")  # 0.51 + 0.51 + 1.67
+    assert result.sales_missing == 2
+    assert result.difference == Decimal("2.99")
+
+
 def test_every_loaded_line_must_be_accounted_for(con):
     con.execute(
         "create table raw._file_loads (feed varchar, log_date date, file_name varchar,"

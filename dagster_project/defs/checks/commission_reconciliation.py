@@ -39,18 +39,24 @@ class Tier2Reconciliation:
 
 
 def reconcile_tier2(con: duckdb.DuckDBPyConnection, rate: Decimal) -> Tier2Reconciliation:
-    rows = con.execute(
+    """The tier-2 lines grouped by their sale's amount (fewer rows to bring into Python: on the
+    bench 90 k lines, 12 k amounts; 0.25 → 0.09 s), each amount's 5 % rounded here, in Python."""
+    groups = con.execute(
         """
-        select c.commission_usd, s.amount_usd
+        select s.amount_usd, count(*) as lines, sum(c.commission_usd) as lines_usd
         from marts.fct_commissions c
         left join marts.fct_sales s on s.sale_id = c.sale_id
         where c.tier = 2
+        group by s.amount_usd
         """
     ).fetchall()
-    lines_usd = sum((Decimal(c) for c, _ in rows), Decimal("0.00"))
-    expected = sum((round_money(rate * Decimal(a)) for _, a in rows if a is not None), Decimal(0))
-    missing = sum(1 for _, a in rows if a is None)
-    return Tier2Reconciliation(len(rows), lines_usd, Decimal(expected), missing)
+    lines = sum(n for _, n, _ in groups)
+    lines_usd = sum((Decimal(total) for _, _, total in groups), Decimal("0.00"))
+    expected = sum(
+        (round_money(rate * Decimal(a)) * n for a, n, _ in groups if a is not None), Decimal(0)
+    )
+    missing = sum(n for a, n, _ in groups if a is None)
+    return Tier2Reconciliation(lines, lines_usd, Decimal(expected), missing)
 
 
 @dg.asset_check(
