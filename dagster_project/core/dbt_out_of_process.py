@@ -1,14 +1,15 @@
 """Dagster's processes run without dbt-core imported: dbt runs in processes of its own.
 
-The run command and the runs the daemon launches start every dbt command as a process (`dbt
-parse`, dbt's build: the warm dbt server's children, cli/warm_dbt.py) and read only dbt's
-manifest and its event stream. dagster-dbt, when
-dbt-core is importable, imports it anyway (1.0 s of every run command: bench/README.md) for
-two things this project does not use: dbt's selection engine, for `@dbt_assets` with a
-select string other than all models, and an in-process dbt adapter for column metadata and
-row counts (resources.DbtCli already turns that off). Without dbt-core, dagster-dbt takes its
-own path for that case (the one users of the dbt Fusion engine take): the asset graph, the
-checks and the runs are the same (tests/unit/test_dbt_out_of_process.py compares them).
+The run command and the runs the daemon launches start every dbt command as a process of its
+own (`dbt parse`; the build: a child of the warm dbt server, cli/warm_dbt.py, in the run
+command) and read only dbt's manifest and its event stream. dagster-dbt imports dbt-core
+whenever it is installed (1.0 s of every run: bench/README.md), for two things this project
+does not use: dbt's selection engine (for `@dbt_assets` selecting less than every model) and
+an in-process dbt adapter for column metadata and row counts (resources.DbtCli already turns
+that off). Without dbt-core, dagster-dbt takes its own path, the one users of the dbt Fusion
+engine take: the asset graph, the checks and the jobs are the same
+(tests/unit/test_dbt_out_of_process.py compares them).
+
 Applied by `python -m dagster_project` and by definitions.py, except under `dagster dev`, whose
 code server prepares dbt's manifest through dagster-dbt with dbt-core in process
 (DbtProject.prepare_if_dev).
