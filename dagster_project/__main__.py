@@ -5,7 +5,7 @@ import logging
 import os
 import sys
 
-from .core.dbt_out_of_process import keep_dbt_out_of_this_process
+from .cli import main
 
 
 def exit_now(code: int) -> None:
@@ -27,7 +27,4 @@ def exit_now(code: int) -> None:
 
 
 if __name__ == "__main__":
-    keep_dbt_out_of_this_process()  # before the commands import dagster-dbt
-    from .cli import main
-
     exit_now(main() or 0)

@@ -1,12 +1,5 @@
 """The Dagster definitions: `dagster dev` (workspace.yaml) and the run command load these."""
 
-import os
-
-from dagster_project.core.dbt_out_of_process import keep_dbt_out_of_this_process
-
-if not os.environ.get("DAGSTER_IS_DEV_CLI"):  # before dagster-dbt is imported below
-    keep_dbt_out_of_this_process()
-
 import dagster as dg
 
 from dagster_project.defs.automation.jobs import close_month_job, load_logs_job, transform_job

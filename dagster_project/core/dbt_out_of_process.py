@@ -10,9 +10,9 @@ that off). Without dbt-core, dagster-dbt takes its own path, the one users of th
 engine take: the asset graph, the checks and the jobs are the same
 (tests/unit/test_dbt_out_of_process.py compares them).
 
-Applied by `python -m dagster_project` and by definitions.py, except under `dagster dev`, whose
-code server prepares dbt's manifest through dagster-dbt with dbt-core in process
-(DbtProject.prepare_if_dev).
+Applied when the `dagster_project.defs` package is first imported (every import of dagster-dbt
+in the project is in it), except under `dagster dev`, whose code server prepares dbt's manifest
+through dagster-dbt with dbt-core in process (DbtProject.prepare_if_dev).
 """
 
 from __future__ import annotations

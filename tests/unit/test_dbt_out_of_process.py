@@ -9,7 +9,7 @@ import sys
 DESCRIBE_DEFINITIONS = """
 import json, sys
 if sys.argv[1] == "with-dbt":
-    import dagster_dbt  # imports dbt-core: definitions.py then leaves it in the process
+    import dagster_dbt  # imports dbt-core: dagster_project.defs then leaves it in the process
 import dagster_project.definitions as d
 graph = d.defs.resolve_asset_graph()
 assets = sorted(
