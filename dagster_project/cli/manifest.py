@@ -12,6 +12,7 @@ from dagster_project.core.paths import DBT_PROJECT_DIR
 from .errors import RunError
 
 MANIFEST_STAMP = ".manifest_target"  # the dbt target (engine) the manifest was parsed for
+TARGET_DIR = DBT_PROJECT_DIR / "target"  # dbt_project.target_path, without importing dagster-dbt
 
 
 def dbt_sources_changed_since(manifest: Path, project_dir: Path, profiles_dir: Path) -> bool:
@@ -28,13 +29,12 @@ def dbt_sources_changed_since(manifest: Path, project_dir: Path, profiles_dir: P
 def manifest_is_current() -> bool:
     """Whether dbt's manifest was parsed for this dbt target after every change to the project
     (cheap: file dates; imports neither dbt nor dagster-dbt)."""
-    target_dir = DBT_PROJECT_DIR / "target"
-    stamp = target_dir / MANIFEST_STAMP
+    stamp = TARGET_DIR / MANIFEST_STAMP
     return (
         stamp.exists()
         and stamp.read_text() == dbt_target()
         and not dbt_sources_changed_since(
-            target_dir / "manifest.json", DBT_PROJECT_DIR, DBT_PROJECT_DIR
+            TARGET_DIR / "manifest.json", DBT_PROJECT_DIR, DBT_PROJECT_DIR
         )
     )
 
@@ -49,7 +49,6 @@ def prepare_dbt_manifest() -> bool:
     if manifest_is_current():
         return False
     from dagster_project.defs.resources import (
-        dbt_project,
         dbt_project_args,
         run_dbt_executable,
         starts_dbt_in_the_data_dir,
@@ -57,7 +56,6 @@ def prepare_dbt_manifest() -> bool:
     )
     from dagster_project.defs.transform.dbt_vars import run_profile_settings
 
-    target_dir = Path(dbt_project.project_dir) / dbt_project.target_path
     command = [venv_dbt_executable(), "parse", "--quiet", *dbt_project_args()]
     env = dict(os.environ)
     if starts_dbt_in_the_data_dir(run_dbt_executable()):  # as runs start it
@@ -65,5 +63,5 @@ def prepare_dbt_manifest() -> bool:
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise RunError(f"dbt parse failed:\n{done.stdout}{done.stderr}")
-    (target_dir / MANIFEST_STAMP).write_text(dbt_target())
+    (TARGET_DIR / MANIFEST_STAMP).write_text(dbt_target())
     return True

@@ -123,6 +123,14 @@ def test_environment_is_restored_after_the_block(monkeypatch):
     assert "PARTNER_DBT_PARENT_PID" not in os.environ
 
 
+def test_the_manifest_check_reads_the_target_directory_dagster_dbt_reads():
+    from dagster_project.cli.manifest import TARGET_DIR
+    from dagster_project.defs.resources import dbt_project
+
+    assert Path(dbt_project.project_dir) / dbt_project.target_path == TARGET_DIR
+    assert Path(dbt_project.manifest_path) == TARGET_DIR / "manifest.json"
+
+
 def test_dbt_parse_gets_the_profile_settings_of_every_run(tmp_path, monkeypatch):
     """prepare_dbt_manifest's `dbt parse` gets the profile settings a run's dbt gets (started in
     its data directory), so the first run after a project change reuses that parse."""
