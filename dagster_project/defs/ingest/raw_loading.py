@@ -15,7 +15,8 @@ string compression here, and half the size.
 
 `raw._file_loads` records per feed and log date the file's version (core.fingerprints.FileVersion:
 content hash and the stat it was hashed at), its row count and whether dbt has transformed the
-log date since (`transformed`). A transform claims the loads it builds (`claim_loads`); publish
+log date since (`transformed`); a load transaction reads its feed's rows once and writes the
+new ones in one statement before it commits. A transform claims the loads it builds (`claim_loads`); publish
 marks exactly those transformed (`mark_claimed_transformed`), so a load landing in between
 stays pending.
 """
@@ -92,7 +93,8 @@ _FLAGGED = (
 )
 
 
-def _insert_batch(con, feed: str, log_date: date, file_name: str, batch: LineBatch) -> None:
+def _insert_batch(con, feed: str, log_date: date, file_name: str, batch: LineBatch) -> int:
+    """Insert the batch's non-empty lines; returns how many."""
     params = {"log_date": log_date, "file_name": file_name, "first": batch.first_line}
     if batch.invalid or batch.truncated:
         flags = _FLAGGED
@@ -100,43 +102,79 @@ def _insert_batch(con, feed: str, log_date: date, file_name: str, batch: LineBat
     else:
         flags = _ORDINARY
     # `feed` is one of FEEDS (checked by load_partition), never data
-    con.execute(_INSERT_LINES.format(feed=feed, flags=flags), params | {"text": batch.text})
+    sql = _INSERT_LINES.format(feed=feed, flags=flags)
+    return con.execute(sql, params | {"text": batch.text}).fetchone()[0]
 
 
 # --- loading a partition ------------------------------------------------------------------
 
 
-def _recorded(con, feed: str, log_date: date) -> tuple[FileVersion | None, int] | None:
-    row = con.execute(
-        "SELECT file_name, content_hash, size_bytes, mtime_ns, ctime_ns, inode, rows_loaded"
-        " FROM raw._file_loads WHERE feed = ? AND log_date = ?",
-        [feed, log_date],
-    ).fetchone()
-    if row is None:
-        return None
-    name, digest, size, mtime, ctime, inode, rows = row
-    version = FileVersion(name, digest, size, mtime, ctime or 0, inode or 0) if name else None
-    return version, rows
+@dataclass(frozen=True)
+class _Recorded:
+    version: FileVersion | None  # None: the log date had no file when it was last loaded
+    rows: int
+    transformed: bool
 
 
-def _record(con, feed: str, log_date: date, version: FileVersion | None, rows: int, done: bool):
-    v = version
-    con.execute(
-        f"INSERT OR REPLACE INTO raw._file_loads ({_FILE_LOAD_COLUMNS})"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            feed,
-            log_date,
-            v.file_name if v else None,
-            v.content_hash if v else None,
-            v.size if v else None,
-            v.mtime_ns if v else None,
-            v.ctime_ns if v else None,
-            v.inode if v else None,
-            rows,
-            done,
-        ],
-    )
+class _FeedRecords:
+    """A feed's `raw._file_loads` rows within one load transaction: read once when it starts,
+    the new ones written in one statement before it commits (per log date, a lookup and an
+    upsert were two thirds of the time of loading a small file)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, feed: str) -> None:
+        self._con, self._feed = con, feed
+        rows = con.execute(
+            "SELECT log_date, file_name, content_hash, size_bytes, mtime_ns, ctime_ns, inode,"
+            " rows_loaded, transformed FROM raw._file_loads WHERE feed = ?",
+            [feed],
+        ).fetchall()
+        self._recorded = {
+            log_date: _Recorded(
+                FileVersion(name, digest, size, mtime, ctime or 0, inode or 0) if name else None,
+                rows,
+                transformed,
+            )
+            for log_date, name, digest, size, mtime, ctime, inode, rows, transformed in rows
+        }
+        self._new: dict[date, _Recorded] = {}
+
+    def get(self, log_date: date) -> _Recorded | None:
+        return self._new.get(log_date) or self._recorded.get(log_date)
+
+    def put(self, log_date: date, version: FileVersion | None, rows: int, done: bool) -> None:
+        self._new[log_date] = _Recorded(version, rows, done)
+
+    def write(self) -> None:
+        if not self._new:
+            return
+        dates = list(self._new)
+        records = [self._new[d] for d in dates]
+        versions = [r.version for r in records]
+
+        def field(name: str) -> list:
+            return [getattr(v, name) if v else None for v in versions]
+
+        self._con.execute(
+            f"INSERT OR REPLACE INTO raw._file_loads ({_FILE_LOAD_COLUMNS})"
+            " SELECT $feed, unnest($log_date::DATE[]), unnest($file_name::VARCHAR[]),"
+            " unnest($content_hash::VARCHAR[]), unnest($size::BIGINT[]),"
+            " unnest($mtime_ns::BIGINT[]), unnest($ctime_ns::BIGINT[]),"
+            " unnest($inode::BIGINT[]), unnest($rows::BIGINT[]),"
+            " unnest($transformed::BOOLEAN[])",
+            {
+                "feed": self._feed,
+                "log_date": dates,
+                "file_name": field("file_name"),
+                "content_hash": field("content_hash"),
+                "size": field("size"),
+                "mtime_ns": field("mtime_ns"),
+                "ctime_ns": field("ctime_ns"),
+                "inode": field("inode"),
+                "rows": [r.rows for r in records],
+                "transformed": [r.transformed for r in records],
+            },
+        )
+        self._new.clear()
 
 
 def load_partitions(
@@ -149,9 +187,13 @@ def load_partitions(
     """load_partition for each (log date, its files), all in one transaction, committed when
     the last is loaded (so after the caller took the last result); nothing of them when one
     fails."""
+    if feed not in FEEDS:
+        raise ValueError(f"unknown feed {feed!r}")
     with _transaction(con):
+        records = _FeedRecords(con, feed)
         for log_date, paths in files:
-            yield _load(con, feed, log_date, paths, force)
+            yield _load(con, feed, log_date, paths, force, records)
+        records.write()
 
 
 def load_partition(
@@ -164,8 +206,8 @@ def load_partition(
 ) -> LoadResult:
     """Replace `raw.<feed>` rows of `log_date` with the lines of its file (if any), unless the
     file's content is the one loaded last (or `force`)."""
-    with _transaction(con):
-        return _load(con, feed, log_date, paths, force)
+    (result,) = load_partitions(con, feed, [(log_date, paths)], force=force)
+    return result
 
 
 @contextmanager
@@ -179,44 +221,37 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("COMMIT")
 
 
-def _load(con, feed: str, log_date: date, paths: list[Path], force: bool) -> LoadResult:
-    if feed not in FEEDS:
-        raise ValueError(f"unknown feed {feed!r}")
+def _load(con, feed: str, log_date: date, paths: list[Path], force: bool, records) -> LoadResult:
     if len(paths) > 1:
         names = " and ".join(p.name for p in paths)
         raise ValueError(f"{feed} has two files for log date {log_date}: {names}; keep one")
     path = paths[0] if paths else None
-    recorded = _recorded(con, feed, log_date)
-    previous, previous_rows = recorded if recorded else (None, 0)
+    recorded = records.get(log_date)
+    previous = recorded.version if recorded else None
     if path is None:
         if recorded is None or previous is None and not force:
             return LoadResult(feed, log_date, None, 0, skipped=True)  # nothing now nor before
-        return _replace(con, feed, log_date, None, None)
+        return _replace(con, feed, log_date, None, records)
     if not force and previous is not None and previous.content_hash:
         now = current_version(path, previous)  # hashes only when the stat changed
         if now.identity == previous.identity:
             if now != previous:  # same content, new stat (touched, copied): remember it
-                done = con.execute(
-                    "SELECT transformed FROM raw._file_loads WHERE feed = ? AND log_date = ?",
-                    [feed, log_date],
-                ).fetchone()[0]
-                _record(con, feed, log_date, now, previous_rows, done)
-            return LoadResult(feed, log_date, path.name, previous_rows, skipped=True)
-    return _replace(con, feed, log_date, path, previous)
+                records.put(log_date, now, recorded.rows, recorded.transformed)
+            return LoadResult(feed, log_date, path.name, recorded.rows, skipped=True)
+    return _replace(con, feed, log_date, path, records)
 
 
-def _replace(con, feed: str, log_date: date, path: Path | None, previous) -> LoadResult:
+def _replace(con, feed: str, log_date: date, path: Path | None, records) -> LoadResult:
     con.execute(f"DELETE FROM raw.{feed} WHERE log_date = ?", [log_date])
-    version = _stream_into(con, feed, log_date, path) if path else None
-    rows = con.execute(
-        f"SELECT count(*) FROM raw.{feed} WHERE log_date = ?", [log_date]
-    ).fetchone()[0]
-    _record(con, feed, log_date, version, rows, False)
+    rows = 0
+
+    def insert(batch: LineBatch) -> None:
+        nonlocal rows
+        rows += _insert_batch(con, feed, log_date, path.name, batch)
+
+    version = read_log_file(path, insert) if path else None
+    records.put(log_date, version, rows, False)
     return LoadResult(feed, log_date, path.name if path else None, rows, skipped=False)
-
-
-def _stream_into(con, feed: str, log_date: date, path: Path) -> FileVersion:
-    return read_log_file(path, lambda batch: _insert_batch(con, feed, log_date, path.name, batch))
 
 
 # --- the load state -----------------------------------------------------------------------
