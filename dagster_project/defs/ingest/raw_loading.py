@@ -16,9 +16,9 @@ string compression here, and half the size.
 `raw._file_loads` records per feed and log date the file's version (core.fingerprints.FileVersion:
 content hash and the stat it was hashed at), its row count and whether dbt has transformed the
 log date since (`transformed`); a load transaction reads its feed's rows once and writes the
-new ones in one statement before it commits. A transform claims the loads it builds (`claim_loads`); publish
-marks exactly those transformed (`mark_claimed_transformed`), so a load landing in between
-stays pending.
+new ones in one statement before it commits. A transform claims the loads it builds
+(`claim_loads`); publish marks exactly those transformed (`mark_claimed_transformed`), so a
+load landing in between stays pending.
 """
 
 from __future__ import annotations
