@@ -55,18 +55,24 @@
 {%- endmacro %}
 
 {% macro duckdb__json_is_valid(text) -%}
-    {#- DuckDB's reader (yyjson) also accepts trailing commas and NaN/Infinity/inf/nan, which
-        are not JSON: blank out string literals, then look for those outside of strings.
-        A CASE, because DuckDB evaluates it lazily (AND/OR in a projection are not), and the
-        cheap pre-filter spares the expensive check for almost every line (one case-sensitive
-        regex and two substring searches: half the time of one regex with the case
-        variants). -#}
+    {#- DuckDB's reader (yyjson) also accepts trailing commas and NaN/Infinity/inf/nan (any
+        case, optionally signed), which are not JSON: blank out string literals, then look for
+        those outside of strings. A CASE, because DuckDB evaluates it lazily (AND/OR in a
+        projection are not), and a cheap pre-filter spares the expensive check for almost
+        every line: it looks for a comma before `]` or `}` and for `na` or `in` (any case)
+        where a value can start (after `,` `:` `[` or at the start, spaces and a sign
+        allowed), in or out of strings. Each regex starts with one literal character, which
+        RE2 scans for quickly (a character class or an alternation there made one regex 4 ×
+        slower); on a year of bench clicks 1.7 s against 3.9 s for `lower` and two substring
+        searches. -#}
+    {%- set value_start = "[+-]?([Nn][Aa]|[Ii][Nn])" -%}
     case
         when not coalesce(json_valid({{ text }}), false) then false
         when not (
-            regexp_matches({{ text }}, ',\s*[\]}]')
-            or contains(lower({{ text }}), 'nan')
-            or contains(lower({{ text }}), 'inf')
+            regexp_matches({{ text }}, ',\s*([\]}]|{{ value_start }})')
+            or regexp_matches({{ text }}, ':\s*{{ value_start }}')
+            or regexp_matches({{ text }}, '\[\s*{{ value_start }}')
+            or regexp_matches({{ text }}, '^\s*{{ value_start }}')
         ) then true
         else not regexp_matches(
             regexp_replace(
