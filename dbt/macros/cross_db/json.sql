@@ -185,7 +185,8 @@
     json_transform(doc, '{"key": "JSON", ...}') reads the line once into a STRUCT whose fields
     hold each value's JSON text (NULL for an absent key and for JSON null, which every rule
     treats alike). The type is the text's first character; a string without a backslash is
-    its text between the quotes (unescaped by json_extract_string otherwise). The repeated
+    its text between the quotes (unescaped by json_extract_string otherwise; `substr`, half
+    the time of the slice `[2:-2]`). The repeated
     struct expression is evaluated once (DuckDB eliminates common subexpressions); measured on
     919 k bench clicks lines, 0.4 s against 1.8 s for json_extract of a list of paths with
     json_type and json_extract_string per value.
@@ -225,7 +226,7 @@
             when left({{ value }}, 1) = '"' then
                 case
                     when contains({{ value }}, '\') then json_extract_string({{ value }}, '$')
-                    else {{ value }}[2:-2]
+                    else substr({{ value }}, 2, length({{ value }}) - 2)
                 end
             when left({{ value }}, 1) in ('{', '[', 't', 'f') then {{ value }}
             when regexp_full_match({{ value }}, '-?[0-9]+') then {{ value }}
