@@ -106,7 +106,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     # Dagster looks its schema up again for every asset event it stores: whether the index has
     # a table (a new SQLite connection each time) and the asset key table's columns. A table or
     # column that exists stays until `wipe`, so a yes is remembered (a no is asked again: a
-    # migration may add it). 365 materializations: 1.0 -> 0.65 s.
+    # migration may add it). 365 materializations: 1.0 -> 0.58 s.
     def has_table(self, table_name: str) -> bool:
         if table_name in self._known_tables:
             return True

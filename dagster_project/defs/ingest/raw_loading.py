@@ -101,7 +101,7 @@ def _insert_batch(con, feed: str, log_date: date, file_name: str, batch: LineBat
         params |= {"invalid": batch.invalid, "truncated": batch.truncated}
     else:
         flags = _ORDINARY
-    # `feed` is one of FEEDS (checked by load_partition), never data
+    # `feed` is one of FEEDS (checked by load_partitions), never data
     sql = _INSERT_LINES.format(feed=feed, flags=flags)
     return con.execute(sql, params | {"text": batch.text}).fetchone()[0]
 
@@ -221,7 +221,9 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("COMMIT")
 
 
-def _load(con, feed: str, log_date: date, paths: list[Path], force: bool, records) -> LoadResult:
+def _load(
+    con, feed: str, log_date: date, paths: list[Path], force: bool, records: _FeedRecords
+) -> LoadResult:
     if len(paths) > 1:
         names = " and ".join(p.name for p in paths)
         raise ValueError(f"{feed} has two files for log date {log_date}: {names}; keep one")
@@ -241,7 +243,9 @@ def _load(con, feed: str, log_date: date, paths: list[Path], force: bool, record
     return _replace(con, feed, log_date, path, records)
 
 
-def _replace(con, feed: str, log_date: date, path: Path | None, records) -> LoadResult:
+def _replace(
+    con, feed: str, log_date: date, path: Path | None, records: _FeedRecords
+) -> LoadResult:
     con.execute(f"DELETE FROM raw.{feed} WHERE log_date = ?", [log_date])
     rows = 0
 
