@@ -97,6 +97,17 @@ def test_random_files_give_the_rules_rows(small_limits):
         assert batch_rows(data) == reference_rows(data), f"seed {seed}: {data!r}"
 
 
+def test_random_files_of_short_lines_give_the_rules_rows(small_limits):
+    """No line over the limit: every chunk is decoded whole (no line-by-line fallback), so
+    the line numbers come from counting the chunks' newlines, across chunks and batches."""
+    short = [piece for piece in PIECES if len(piece) <= MAX]
+    for seed in range(300):
+        rng = random.Random(seed)
+        lines = [rng.choice(short) for _ in range(rng.randint(0, 60))]
+        data = b"\n".join(lines) + rng.choice([b"", b"\n", b"\r\n", b"\r"])
+        assert batch_rows(data) == reference_rows(data), f"seed {seed}: {data!r}"
+
+
 def test_ordinary_files_take_whole_chunks(small_limits):
     """No line over the limit: one batch per ~_BATCH bytes, lines numbered across batches."""
     data = b"".join(b'{"n":%d}\n' % i for i in range(100))
