@@ -13,20 +13,26 @@ Dagster uses its connections: one thread at a time (the storage's own lock, as b
 transaction per use, without waiting for the disk at every commit (`synchronous = NORMAL`,
 below). Files, schema and everything else are Dagster's, so a DAGSTER_HOME
 written with either class reads with the other.
+
+It also stores a batch of materializations at once (`store_event_batch`): a load step reports
+one materialization per log date, 1,825 in a full run of the bench year, which Dagster hands
+over as one batch per step when DAGSTER_EVENT_BATCH_SIZE is set (this storage sets it).
 """
 
 from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import dagster as dg
 from dagster._config import StringSource
+from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 from dagster._core.storage.sql import create_engine
+from dagster._core.storage.sqlalchemy_compat import db_result
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from dagster._serdes import ConfigurableClassData
 from sqlalchemy import event
@@ -34,6 +40,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
 MAX_OPEN = 16
+# Dagster hands a step's partition materializations to store_event_batch in batches of this
+# many when the environment variable DAGSTER_EVENT_BATCH_SIZE says so (else one at a time).
+EVENT_BATCH_SIZE = 1000
 
 
 def _commit_without_fsync(dbapi_connection, _record) -> None:
@@ -68,6 +77,9 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         self._known_tables: set[str] = set()
         self._known_asset_key_columns: set[str] = set()
         super().__init__(base_dir or default_base_dir(), inst_data)
+        # Dagster reads the variable at every event of every process using this instance (run
+        # command, daemon-launched runs, UI); an explicit setting is left alone.
+        os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
 
     @classmethod
     def config_type(cls) -> dict[str, Any]:
@@ -123,6 +135,34 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
             self._known_asset_key_columns.add(column_name)
         return found
 
+    def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
+        """A batch of one run's asset events of one kind (Dagster batches the partitions of one
+        step output, and of a run's plan) stored with the rows store_event writes for each:
+        the run shard's rows in one transaction, the index's rows and tags in another (instead
+        of two per event), and each asset's row in the asset key table once, from its last
+        event: events of one kind write the same columns, each replacing the previous one's,
+        so the last is what one-by-one writes leave. Anything else is stored one by one.
+        A run materializing 365 partitions in one step: 1.14 -> 0.47 s (with one planned event
+        for the range, as the run command and `make dev` have Dagster emit)."""
+        if not _one_runs_events_of_one_kind(events):
+            super().store_event_batch(events)
+            return
+        statements = [self.prepare_insert_event(event) for event in events]
+        with self.run_connection(events[0].run_id) as conn:
+            for statement in statements:
+                conn.execute(statement)
+        with self.index_transaction() as conn:
+            event_ids = []
+            for statement in statements:
+                with db_result(conn, statement) as result:
+                    event_ids.append(result.inserted_primary_key[0])
+            self._store_asset_event_tags(conn, events, event_ids)
+            latest = {}
+            for event, event_id in zip(events, event_ids, strict=True):
+                latest[event.get_dagster_event().asset_key] = (event, event_id)
+            for event, event_id in latest.values():
+                self._store_asset_event(conn, event, event_id)
+
     def _close_all(self) -> None:
         with self._db_lock:
             while self._engines:
@@ -138,3 +178,24 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def dispose(self) -> None:
         self._close_all()
         super().dispose()
+
+
+# The asset events whose index rows store_event_batch writes as store_event does.
+_BATCHED_KINDS = {
+    dg.DagsterEventType.ASSET_MATERIALIZATION,
+    dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED,
+    dg.DagsterEventType.ASSET_OBSERVATION,
+}
+
+
+def _one_runs_events_of_one_kind(events: Sequence[EventLogEntry]) -> bool:
+    if not events or not events[0].is_dagster_event:
+        return False
+    kind, run_id = events[0].get_dagster_event().event_type, events[0].run_id
+    return kind in _BATCHED_KINDS and all(
+        event.is_dagster_event
+        and event.get_dagster_event().event_type == kind
+        and event.get_dagster_event().asset_key is not None
+        and event.run_id == run_id
+        for event in events
+    )

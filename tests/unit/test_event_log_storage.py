@@ -96,3 +96,94 @@ def test_asset_events_are_indexed_without_a_connection_per_event(tmp_path, monke
         assert latest.dagster_event.partition == "d29"
         tags = instance.event_log_storage.get_event_tags_for_asset(key)
         assert len(tags) == 30 and {t["dagster/data_version"] for t in tags} == {"1"}
+
+
+def _materialize_range(instance, days: int) -> str:
+    """One run materializing `days` daily partitions in one step (as a load run does); its id."""
+    import dagster as dg
+
+    partitions = dg.DailyPartitionsDefinition(start_date="2026-01-01")
+
+    @dg.asset(
+        key=["raw", "clicks"],
+        partitions_def=partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+    )
+    def clicks(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        return dg.MaterializeResult(metadata={"dates": len(context.partition_keys)})
+
+    keys = partitions.get_partition_keys()[:days]
+    result = dg.materialize(
+        [clicks],
+        instance=instance,
+        tags={
+            "dagster/asset_partition_range_start": keys[0],
+            "dagster/asset_partition_range_end": keys[-1],
+        },
+    )
+    assert result.success
+    return result.run_id
+
+
+def _index_of(instance, run_id: str) -> dict:
+    import dagster as dg
+
+    key = dg.AssetKey(["raw", "clicks"])
+    storage = instance.event_log_storage
+    records = instance.fetch_materializations(key, limit=1000).records
+    planned = instance.get_event_records(
+        dg.EventRecordsFilter(dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED, asset_key=key)
+    )
+    latest = instance.get_latest_materialization_event(key)
+    return {
+        "partitions": instance.get_materialized_partitions(key),
+        "records": sorted(r.partition_key for r in records),
+        "planned": sorted(r.partition_key for r in planned),
+        "latest": (latest.run_id, latest.dagster_event.partition),
+        # one entry per materialization: its indexed tags (the data version: run-specific)
+        "tags": sorted(tuple(sorted(t)) for t in storage.get_event_tags_for_asset(key)),
+        "run_log": sorted(
+            e.dagster_event.partition
+            for e in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
+        ),
+    }
+
+
+def test_a_steps_materializations_are_stored_as_one_batch(tmp_path, monkeypatch):
+    """A run materializing 40 partitions in one step hands them over as one batch (the storage
+    sets DAGSTER_EVENT_BATCH_SIZE), stored in a few transactions, and indexed as when stored
+    one by one (Dagster's path without the variable)."""
+    import dagster as dg
+
+    def storage(name: str) -> dict:
+        return {
+            "module": "dagster_project.event_log_storage",
+            "class": "PooledSqliteEventLogStorage",
+            "config": {"base_dir": str(tmp_path / name)},
+        }
+
+    monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", "0")
+    with dg.instance_for_test(overrides={"event_log_storage": storage("single")}) as instance:
+        one_by_one = _index_of(instance, _materialize_range(instance, 40))
+
+    monkeypatch.delenv("DAGSTER_EVENT_BATCH_SIZE")
+    batches, store_event_batch = [], PooledSqliteEventLogStorage.store_event_batch
+    monkeypatch.setattr(
+        PooledSqliteEventLogStorage,
+        "store_event_batch",
+        lambda self, events: (
+            batches.append((events[0].dagster_event_type.value, len(events)))
+            or store_event_batch(self, events)
+        ),
+    )
+    with dg.instance_for_test(overrides={"event_log_storage": storage("batch")}) as instance:
+        assert instance.event_log_storage  # the storage sets the variable when it is built
+        run_id = _materialize_range(instance, 40)
+        batched = _index_of(instance, run_id)
+
+    assert batches == [("ASSET_MATERIALIZATION_PLANNED", 40), ("ASSET_MATERIALIZATION", 40)]
+    assert batched["partitions"] == one_by_one["partitions"] == set(batched["records"])
+    assert len(batched["records"]) == 40 and batched["latest"][1] == "2026-02-09"
+    assert batched["planned"] == one_by_one["planned"] == batched["records"]
+    for part in ("records", "tags", "run_log"):
+        assert batched[part] == one_by_one[part], part
