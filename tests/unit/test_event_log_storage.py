@@ -131,7 +131,9 @@ def _index_of(instance, run_id: str) -> dict:
     key = dg.AssetKey(["raw", "clicks"])
     storage = instance.event_log_storage
     records = instance.fetch_materializations(key, limit=1000).records
-    planned = instance.fetch_planned_materializations(key, limit=1000).records
+    planned = storage.get_event_records(
+        dg.EventRecordsFilter(dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED, asset_key=key)
+    )
     latest = instance.get_latest_materialization_event(key)
     return {
         "partitions": instance.get_materialized_partitions(key),
