@@ -8,7 +8,7 @@ does not use: dbt's selection engine (for `@dbt_assets` selecting less than ever
 an in-process dbt adapter for column metadata and row counts (resources.DbtCli already turns
 that off). Without dbt-core, dagster-dbt takes its own path, the one users of the dbt Fusion
 engine take: the asset graph, the checks and the jobs are the same
-(tests/unit/test_dbt_out_of_process.py compares them).
+(tests/integration/test_definitions_without_dbt.py compares them).
 
 Applied when the `dagster_project.defs` package is first imported (every import of dagster-dbt
 in the project is in it), except under `dagster dev`, whose code server prepares dbt's manifest
