@@ -4,6 +4,7 @@ recently used run shards beyond MAX_OPEN."""
 
 import time
 
+import dagster as dg
 from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
@@ -22,6 +23,15 @@ def log_event(run_id: str, message: str) -> EventLogEntry:
         job_name="job",
         dagster_event=None,
     )
+
+
+def pooled_storage(base_dir) -> dict:
+    """dagster.yaml's event_log_storage entry for this class, writing under `base_dir`."""
+    return {
+        "module": "dagster_project.event_log_storage",
+        "class": "PooledSqliteEventLogStorage",
+        "config": {"base_dir": str(base_dir)},
+    }
 
 
 def messages(storage, run_id: str) -> list[str]:
@@ -65,13 +75,7 @@ def test_asset_events_are_indexed_without_a_connection_per_event(tmp_path, monke
     `has_table`); the pooled storage remembers what exists, and the asset index is the same."""
     from sqlite3 import dbapi2  # what SQLAlchemy connects with
 
-    import dagster as dg
-
-    storage = {
-        "module": "dagster_project.event_log_storage",
-        "class": "PooledSqliteEventLogStorage",
-        "config": {"base_dir": str(tmp_path / "runs")},
-    }
+    storage = pooled_storage(tmp_path / "runs")
     with dg.instance_for_test(overrides={"event_log_storage": storage}) as instance:
         key = dg.AssetKey(["raw", "clicks"])
 
@@ -100,8 +104,6 @@ def test_asset_events_are_indexed_without_a_connection_per_event(tmp_path, monke
 
 def _materialize_range(instance, days: int) -> str:
     """One run materializing `days` daily partitions in one step (as a load run does); its id."""
-    import dagster as dg
-
     partitions = dg.DailyPartitionsDefinition(start_date="2026-01-01")
 
     @dg.asset(
@@ -126,8 +128,6 @@ def _materialize_range(instance, days: int) -> str:
 
 
 def _index_of(instance, run_id: str) -> dict:
-    import dagster as dg
-
     key = dg.AssetKey(["raw", "clicks"])
     storage = instance.event_log_storage
     records = instance.fetch_materializations(key, limit=1000).records
@@ -153,17 +153,11 @@ def test_a_steps_materializations_are_stored_as_one_batch(tmp_path, monkeypatch)
     """A run materializing 40 partitions in one step hands them over as one batch (the storage
     sets DAGSTER_EVENT_BATCH_SIZE), stored in a few transactions, and indexed as when stored
     one by one (Dagster's path without the variable)."""
-    import dagster as dg
-
-    def storage(name: str) -> dict:
-        return {
-            "module": "dagster_project.event_log_storage",
-            "class": "PooledSqliteEventLogStorage",
-            "config": {"base_dir": str(tmp_path / name)},
-        }
 
     monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", "0")
-    with dg.instance_for_test(overrides={"event_log_storage": storage("single")}) as instance:
+    with dg.instance_for_test(
+        overrides={"event_log_storage": pooled_storage(tmp_path / "single")}
+    ) as instance:
         one_by_one = _index_of(instance, _materialize_range(instance, 40))
 
     monkeypatch.delenv("DAGSTER_EVENT_BATCH_SIZE")
@@ -176,7 +170,9 @@ def test_a_steps_materializations_are_stored_as_one_batch(tmp_path, monkeypatch)
             or store_event_batch(self, events)
         ),
     )
-    with dg.instance_for_test(overrides={"event_log_storage": storage("batch")}) as instance:
+    with dg.instance_for_test(
+        overrides={"event_log_storage": pooled_storage(tmp_path / "batch")}
+    ) as instance:
         assert instance.event_log_storage  # the storage sets the variable when it is built
         run_id = _materialize_range(instance, 40)
         batched = _index_of(instance, run_id)
