@@ -89,21 +89,20 @@ def test_hand_made_file_gives_the_rules_rows(small_limits):
     assert rows == reference_rows(data)
 
 
-def test_random_files_give_the_rules_rows(small_limits):
+@pytest.mark.parametrize(
+    "pieces, most_lines",
+    [
+        (PIECES, 40),
+        # no line over the limit: every chunk is decoded whole (no line-by-line fallback), so
+        # the line numbers come from counting the chunks' newlines, across chunks and batches
+        ([piece for piece in PIECES if len(piece) <= MAX], 60),
+    ],
+    ids=["any lines", "short lines"],
+)
+def test_random_files_give_the_rules_rows(small_limits, pieces, most_lines):
     for seed in range(300):
         rng = random.Random(seed)
-        lines = [rng.choice(PIECES) for _ in range(rng.randint(0, 40))]
-        data = b"\n".join(lines) + rng.choice([b"", b"\n", b"\r\n", b"\r"])
-        assert batch_rows(data) == reference_rows(data), f"seed {seed}: {data!r}"
-
-
-def test_random_files_of_short_lines_give_the_rules_rows(small_limits):
-    """No line over the limit: every chunk is decoded whole (no line-by-line fallback), so
-    the line numbers come from counting the chunks' newlines, across chunks and batches."""
-    short = [piece for piece in PIECES if len(piece) <= MAX]
-    for seed in range(300):
-        rng = random.Random(seed)
-        lines = [rng.choice(short) for _ in range(rng.randint(0, 60))]
+        lines = [rng.choice(pieces) for _ in range(rng.randint(0, most_lines))]
         data = b"\n".join(lines) + rng.choice([b"", b"\n", b"\r\n", b"\r"])
         assert batch_rows(data) == reference_rows(data), f"seed {seed}: {data!r}"
 
