@@ -18,6 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from dagster_project.cli.warm_dbt import WARM_SOCKET_ENV
 from dagster_project.core.duckdb_settings import dbt_environment
 from dagster_project.core.paths import warehouse_path
 from dagster_project.defs.resources import dbt_project, dbt_workdir, run_dbt_executable
@@ -49,7 +50,11 @@ def dbt_command(
         parent_pid=os.getpid(),
         workdir=dbt_workdir(data_dir, executable),
     )
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("PARTNER_DBT_")}
+    inherited = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PARTNER_DBT_") or k == WARM_SOCKET_ENV  # a warm dbt, if served
+    }
     return subprocess.run(
         [
             executable,
