@@ -7,6 +7,8 @@ results):
   nightly_half_history  the same new log date on top of the first half of the others
   no_new_logs           the nightly scenario's directory run again, nothing new
   floor script          bench/floor.sql: fct_commissions straight from the raw files
+Each timed scenario runs `--repeat` times (default 3; the full run and the floor script
+alternating, each night from the same history) and its median run is kept (bench/repeats.py).
 Results go to bench/results.json, a table to the terminal and bench/README.md's bench block.
 
 `python -m bench --scale-test` (make bench-scale): one full run over the `bench4x` profile
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import time
 from datetime import UTC, datetime
@@ -33,6 +36,7 @@ from dagster_project.core.paths import REPO_ROOT
 
 from . import report
 from .measure import run_measured
+from .repeats import median_sample, restore, snapshot
 from .stages import dagster_step_seconds, dbt_node_seconds
 from .workspace import BENCH_DIR, add_log_dates, ensure_profile, scenario_dir
 
@@ -194,6 +198,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale-test", action="store_true", help="4 x bench, memory_limit 1GB")
     parser.add_argument("--memory-limit", default=None, help="DuckDB memory_limit (default 1GB)")
     parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of each timed scenario; the median is kept (default 3; bench/repeats.py)",
+    )
+    parser.add_argument(
         "--report", action="store_true", help="only print results.json's table again (and README)"
     )
     args = parser.parse_args(argv)
@@ -207,7 +217,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.scale_test:
             scale_test(args.memory_limit or "1GB")
         else:
-            bench(args.memory_limit or "1GB")
+            if args.repeat < 1:
+                parser.error("--repeat must be at least 1")
+            bench(args.memory_limit or "1GB", args.repeat)
     except BenchError as exc:
         say(f"bench failed: {exc}")
         return 1
@@ -225,7 +237,7 @@ def prepare_manifest() -> None:
         say("[bench] dbt project changed since its last parse: manifest parsed (not timed)")
 
 
-def bench(memory_limit: str) -> dict:
+def bench(memory_limit: str, repeat: int) -> dict:
     raw, profile = ensure_profile("bench", say)
     env = bench_env(memory_limit)
     dates = profile["log_dates"]
@@ -234,23 +246,42 @@ def bench(memory_limit: str) -> dict:
     scenarios: dict[str, dict] = {}
 
     prepare_manifest()
-    full_dir = scenario_dir("full", raw, dates)
-    scenarios["full"] = run_pipeline("full", full_dir, dates, env)
-    floor = run_floor(full_dir, env)
+    # The full run and the floor script alternate, so that a slow spell of the machine falls
+    # on both sides of their ratio (bench/repeats.py).
+    full_runs, floor_runs = [], []
+    for i in range(repeat):
+        full_dir = scenario_dir("full", raw, dates)
+        full_runs.append(run_pipeline("full" + nth(i, repeat), full_dir, dates, env))
+        floor_runs.append(run_floor(full_dir, env))
+    scenarios["full"] = median_sample(full_runs)
+    floor = median_sample(floor_runs)
 
     for name, base in (("nightly", history), ("nightly_half_history", half)):
         data_dir = scenario_dir(name, raw, base)
         run_pipeline(f"{name} (history build, not timed)", data_dir, base, env)
-        add_log_dates(data_dir, raw, new)
-        scenarios[name] = run_pipeline(name, data_dir, new, env)
+        kept = snapshot(data_dir)
+        nights = []
+        for i in range(repeat):
+            if i:
+                restore(kept, data_dir)  # the same night again, from the same history
+            add_log_dates(data_dir, raw, new)
+            nights.append(run_pipeline(name + nth(i, repeat), data_dir, new, env))
+        shutil.rmtree(kept)
+        scenarios[name] = median_sample(nights)
         if name == "nightly":
-            scenarios["no_new_logs"] = run_pipeline("no_new_logs", data_dir, [], env)
+            scenarios["no_new_logs"] = median_sample(
+                [
+                    run_pipeline("no_new_logs" + nth(i, repeat), data_dir, [], env)
+                    for i in range(repeat)
+                ]
+            )
 
     results = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": report.machine(),
         "profile": {k: v for k, v in profile.items() if k != "log_dates"}
         | {"log_dates": len(dates), "memory_limit": memory_limit},
+        "repeat": repeat,
         "scenarios": scenarios,
         "floor": floor,
     }
@@ -260,6 +291,10 @@ def bench(memory_limit: str) -> dict:
     results["targets"] = report.verdicts(results)
     publish_report(results)
     return results
+
+
+def nth(i: int, repeat: int) -> str:
+    return f" (run {i + 1} of {repeat})" if repeat > 1 else ""
 
 
 def publish_report(results: dict) -> None:

@@ -96,6 +96,9 @@ def table(results: dict) -> str:
         f"| floor script | {floor['seconds']:.1f} | {floor['peak_rss_mb']:,.0f} |"
         + " |" * len(STAGES)
     )
+    runs = runs_line(results)
+    if runs:
+        lines += ["", runs]
     lines.append("")
     lines.append("| target | value | limit | met | goal |")
     lines.append("|---|---|---|---|---|")
@@ -104,6 +107,17 @@ def table(results: dict) -> str:
         goal = f"≤ {v['goal']}: {'yes' if v['goal_met'] else 'no'}" if "goal" in v else ""
         lines.append(f"| {TARGETS[name][0]} | {v['value']} | ≤ {v['limit']} | {met} | {goal} |")
     return "\n".join(lines)
+
+
+def runs_line(results: dict) -> str:
+    """Every run's wall seconds per scenario, when each was run more than once (the table
+    shows the median run: bench/repeats.py); empty otherwise."""
+    measured = {**results["scenarios"], "floor script": results["floor"]}
+    samples = {n: sc["samples_seconds"] for n, sc in measured.items() if "samples_seconds" in sc}
+    if not samples or max(len(s) for s in samples.values()) < 2:
+        return ""
+    listed = "; ".join(f"{n} {', '.join(f'{x:.1f}' for x in s)}" for n, s in samples.items())
+    return f"Median of {results.get('repeat', '?')} runs each; every run's wall s: {listed}."
 
 
 def machine_line(m: dict) -> str:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bench.measure import dir_bytes, run_measured
-from bench.report import replace_block, verdicts
+from bench.repeats import median_sample, restore, snapshot
+from bench.report import replace_block, runs_line, verdicts
 from bench.stages import dbt_stage, step_stage
 
 
@@ -120,3 +121,58 @@ def test_the_readme_block_is_replaced_and_nothing_else():
     )
     with pytest.raises(ValueError):
         replace_block("no block", "bench", "new")
+
+
+def test_the_median_run_is_kept_with_every_runs_seconds_and_the_largest_peak():
+    runs = [
+        {"seconds": 30.0, "peak_rss_mb": 900.0, "stages": {"load": 9}},
+        {"seconds": 10.0, "peak_rss_mb": 1500.0, "stages": {"load": 3}},
+        {"seconds": 20.0, "peak_rss_mb": 800.0, "stages": {"load": 6}},
+    ]
+    assert median_sample(runs) == {
+        "seconds": 20.0,
+        "peak_rss_mb": 1500.0,
+        "stages": {"load": 6},  # the median run's own stages
+        "samples_seconds": [30.0, 10.0, 20.0],
+    }
+    assert median_sample(runs[:2])["seconds"] == 10.0  # two runs: the lower of the middle two
+    assert runs[2]["peak_rss_mb"] == 800.0  # the runs themselves are left as they were
+    with pytest.raises(ValueError):
+        median_sample([])
+    results = {
+        "repeat": 3,
+        "scenarios": {"full": median_sample(runs)},
+        "floor": median_sample([{"seconds": 7.25, "peak_rss_mb": 1.0}] * 3),
+    }
+    assert runs_line(results) == (
+        "Median of 3 runs each; every run's wall s: full 30.0, 10.0, 20.0;"
+        " floor script 7.2, 7.2, 7.2."
+    )
+    assert runs_line({"scenarios": {"full": runs[0]}, "floor": runs[1]}) == ""  # run once
+
+
+def test_a_restored_night_starts_from_the_history_as_built(tmp_path: Path):
+    cache = tmp_path / "cache.jsonl"
+    cache.write_text("{}\n")
+    data_dir = tmp_path / "nightly"
+    (data_dir / "raw" / "clicks").mkdir(parents=True)
+    os.link(cache, data_dir / "raw" / "clicks" / "2026-10-30.jsonl")
+    (data_dir / ".dagster").mkdir()
+    (data_dir / ".dagster" / "runs.db").write_text("history runs")
+    (data_dir / "warehouse.duckdb").write_text("history")
+
+    kept = snapshot(data_dir)
+    (data_dir / "warehouse.duckdb").write_text("history + night")  # what a night writes
+    (data_dir / ".dagster" / "runs.db").write_text("history runs + night")
+    (data_dir / "raw" / "clicks" / "2026-10-31.jsonl").write_text("{}\n")  # the night's file
+    restore(kept, data_dir)
+
+    files = {p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*") if p.is_file()}
+    assert files == {"raw/clicks/2026-10-30.jsonl", ".dagster/runs.db", "warehouse.duckdb"}
+    assert (data_dir / "warehouse.duckdb").read_text() == "history"
+    assert (data_dir / ".dagster" / "runs.db").read_text() == "history runs"
+    raw_file = data_dir / "raw" / "clicks" / "2026-10-30.jsonl"
+    assert raw_file.stat().st_ino == cache.stat().st_ino  # still a link to the cached log
+    (data_dir / "warehouse.duckdb").write_text("second night")  # written in place again:
+    restore(kept, data_dir)  # the snapshot was not written through
+    assert (data_dir / "warehouse.duckdb").read_text() == "history"
