@@ -150,8 +150,8 @@ def table_rows(con: duckdb.DuckDBPyConnection, schema: str) -> int:
     )
 
 
-def run_floor(data_dir: Path, env: dict) -> dict:
-    say("[bench] floor script: fct_commissions straight from the raw files")
+def run_floor(data_dir: Path, env: dict, label: str = "") -> dict:
+    say(f"[bench] floor script{label}: fct_commissions straight from the raw files")
     settle_disk()
     out = data_dir.parent / "floor.json"
     measured = run_measured(
@@ -182,7 +182,7 @@ def run_floor(data_dir: Path, env: dict) -> dict:
         "spilled_mb": round(measured.spilled_mb, 1),
         "agreement": figures.get("comparison"),
     }
-    say(f"[bench] floor script: {result['seconds']:.1f}s; agreement {result['agreement']}")
+    say(f"[bench] floor script{label}: {result['seconds']:.1f}s; agreement {result['agreement']}")
     return result
 
 
@@ -252,7 +252,7 @@ def bench(memory_limit: str, repeat: int) -> dict:
     for i in range(repeat):
         full_dir = scenario_dir("full", raw, dates)
         full_runs.append(run_pipeline("full" + nth(i, repeat), full_dir, dates, env))
-        floor_runs.append(run_floor(full_dir, env))
+        floor_runs.append(run_floor(full_dir, env, nth(i, repeat)))
     scenarios["full"] = median_sample(full_runs)
     floor = median_sample(floor_runs)
 

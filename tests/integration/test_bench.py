@@ -155,24 +155,38 @@ def test_a_restored_night_starts_from_the_history_as_built(tmp_path: Path):
     cache = tmp_path / "cache.jsonl"
     cache.write_text("{}\n")
     data_dir = tmp_path / "nightly"
-    (data_dir / "raw" / "clicks").mkdir(parents=True)
-    os.link(cache, data_dir / "raw" / "clicks" / "2026-10-30.jsonl")
+    history_file = data_dir / "raw" / "clicks" / "2026-10-30.jsonl"
+    history_file.parent.mkdir(parents=True)
+    os.link(cache, history_file)  # as the bench builds a scenario: a link to the cached log
     (data_dir / ".dagster").mkdir()
     (data_dir / ".dagster" / "runs.db").write_text("history runs")
     (data_dir / "warehouse.duckdb").write_text("history")
+    before = history_file.stat()
 
     kept = snapshot(data_dir)
-    (data_dir / "warehouse.duckdb").write_text("history + night")  # what a night writes
-    (data_dir / ".dagster" / "runs.db").write_text("history runs + night")
-    (data_dir / "raw" / "clicks" / "2026-10-31.jsonl").write_text("{}\n")  # the night's file
-    restore(kept, data_dir)
+    for night in range(2):
+        (data_dir / "warehouse.duckdb").write_text("history + night")  # written in place
+        (data_dir / ".dagster" / "runs.db").write_text("history runs + night")
+        (data_dir / "raw" / "clicks" / "2026-10-31.jsonl").write_text("{}\n")  # the night's
+        (data_dir / "raw" / "sales").mkdir()  # and a feed new that night
+        (data_dir / "raw" / "sales" / "2026-10-31.jsonl").write_text("{}\n")
+        restore(kept, data_dir)
 
-    files = {p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*") if p.is_file()}
-    assert files == {"raw/clicks/2026-10-30.jsonl", ".dagster/runs.db", "warehouse.duckdb"}
-    assert (data_dir / "warehouse.duckdb").read_text() == "history"
-    assert (data_dir / ".dagster" / "runs.db").read_text() == "history runs"
-    raw_file = data_dir / "raw" / "clicks" / "2026-10-30.jsonl"
-    assert raw_file.stat().st_ino == cache.stat().st_ino  # still a link to the cached log
-    (data_dir / "warehouse.duckdb").write_text("second night")  # written in place again:
-    restore(kept, data_dir)  # the snapshot was not written through
-    assert (data_dir / "warehouse.duckdb").read_text() == "history"
+        files = {p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*")}
+        assert files == {
+            "raw",
+            "raw/clicks",
+            ".dagster",
+            ".dagster/runs.db",
+            "warehouse.duckdb",
+        } | {"raw/clicks/2026-10-30.jsonl"}, night
+        assert (data_dir / "warehouse.duckdb").read_text() == "history"
+        assert (data_dir / ".dagster" / "runs.db").read_text() == "history runs"
+    # The history's raw file was never linked or copied again: a new link changes its ctime,
+    # and the pipeline would hash it again as possibly rewritten (core/fingerprints.py).
+    after = history_file.stat()
+    assert (after.st_ino, after.st_ctime_ns, after.st_nlink) == (
+        before.st_ino,
+        before.st_ctime_ns,
+        before.st_nlink,
+    )
