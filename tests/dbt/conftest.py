@@ -1,7 +1,7 @@
 """The dbt layer's dbt commands go to one warm dbt server (cli/warm_dbt.py), as a pipeline
 run's build does: dbt imported and the project's parse loaded once, not in each of the
 layer's dbt commands (one `dbt run` of the dedup models: 5.8 s started cold, 2.2 s handed to
-the server; the layer 370 → 128 s). tests/dbt_commands.py passes the server's socket on; the
+the server; the layer ≈ 340 → 128 s). tests/dbt_commands.py passes the server's socket on; the
 server stops after the layer's last test."""
 
 from __future__ import annotations
