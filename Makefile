@@ -27,9 +27,11 @@ run: install
 		$(PY) -m dagster_project generate --data-dir "$(DATA_DIR)" --profile small; fi
 	$(PY) -m dagster_project run --data-dir "$(DATA_DIR)"
 
-## test: lint, then the whole suite by layer (what .ci/run calls)
+## test: lint, then the whole suite (what .ci/run calls), one pytest worker per core
+## (pytest-xdist; a test file's tests stay on one worker). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= auto
 test: install lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 ## test-fast: the unit layer only (no Dagster run, dbt or CLI), under a minute
 test-fast: install

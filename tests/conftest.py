@@ -11,6 +11,12 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+# `make test` runs the suite on two workers (pytest-xdist). Two dbt commands at once must not
+# share a target directory (manifest, saved parse state, run results): each worker gets its own,
+# set before the project is imported (core/paths.py reads it then) and inherited by the runs
+# and dbt commands it starts.
+if "PYTEST_XDIST_WORKER" in os.environ:
+    os.environ.setdefault("DBT_TARGET_PATH", f"target/{os.environ['PYTEST_XDIST_WORKER']}")
 
 
 @pytest.fixture(scope="session")

@@ -98,6 +98,13 @@ def exit_after_dbt(code: int) -> None:
     os._exit(code)
 
 
+def saved_parse_state(project_dir: str) -> str:
+    """dbt's saved parse state in the project's target directory: `target`, or $DBT_TARGET_PATH
+    (as core/paths.DBT_TARGET_DIR; this script does not import the project)."""
+    target = os.path.join(project_dir, os.environ.get("DBT_TARGET_PATH", "target"))
+    return os.path.join(target, "partial_parse.msgpack")
+
+
 def warm_up(project_dir: str, server: socket.socket) -> None:
     """Parse the project here and compile the dbt macros a build uses, so that the children
     find dbt warmed up; stop compiling as soon as a launcher is waiting on `server`.
@@ -117,7 +124,7 @@ def warm_up(project_dir: str, server: socket.socket) -> None:
     import shutil
     import tempfile
 
-    saved = os.path.join(project_dir, "target", "partial_parse.msgpack")
+    saved = saved_parse_state(project_dir)
     if not os.path.exists(saved):
         return  # the project was never parsed: this would parse it whole
     try:

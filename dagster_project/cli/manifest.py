@@ -7,12 +7,12 @@ import os
 import subprocess
 from pathlib import Path
 
-from dagster_project.core.paths import DBT_PROJECT_DIR
+from dagster_project.core.paths import DBT_PROJECT_DIR, DBT_TARGET_DIR
 
 from .errors import RunError
 
 MANIFEST_STAMP = ".manifest_target"  # the dbt target (engine) the manifest was parsed for
-TARGET_DIR = DBT_PROJECT_DIR / "target"  # dbt_project.target_path, without importing dagster-dbt
+TARGET_DIR = DBT_TARGET_DIR  # dbt_project.target_path, without importing dagster-dbt
 
 
 def dbt_sources_changed_since(manifest: Path, project_dir: Path, profiles_dir: Path) -> bool:

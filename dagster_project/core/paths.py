@@ -8,6 +8,11 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
+# dbt's target directory: the manifest the definitions read, the saved parse state, a run's
+# compiled SQL and results. `dbt/target`, or $DBT_TARGET_PATH (dbt's own variable, relative to
+# the dbt project): two dbt commands at once must not share one, so the test suite's parallel
+# workers each get their own (tests/conftest.py).
+DBT_TARGET_DIR = DBT_PROJECT_DIR / os.environ.get("DBT_TARGET_PATH", "target")
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
 
 DATA_DIR_ENV = "PARTNER_DATA_DIR"

@@ -15,6 +15,7 @@ from dagster_project.core.duckdb_settings import connection_config
 from dagster_project.core.paths import (
     DBT_LAUNCHER,
     DBT_PROJECT_DIR,
+    DBT_TARGET_DIR,
     VENV_DBT,
     data_dir_from_env,
     dbt_runs_through_launcher,
@@ -22,7 +23,9 @@ from dagster_project.core.paths import (
 )
 from dagster_project.engines import Engine
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+dbt_project = DbtProject(
+    project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=DBT_TARGET_DIR
+)
 # Under `dagster dev` only: (re)build dbt's manifest on load. The run command and the tests
 # build it themselves (cli/manifest.py).
 dbt_project.prepare_if_dev()

@@ -14,6 +14,7 @@ from dagster_project.cli.instance import ensure_dagster_home, open_instance
 from dagster_project.cli.lock import warehouse_lock
 from dagster_project.cli.run import contiguous_segments
 from dagster_project.core.feeds import FEEDS
+from dagster_project.core.paths import DBT_TARGET_DIR
 from tests.conftest import REPO_ROOT, generate_sample, run_cli
 
 
@@ -210,6 +211,6 @@ def test_the_bench_finds_dbts_node_times_in_the_runs_records(small_run: Path):
     assert all(value > 0 for value in seconds.values()), seconds
     # thread-seconds of dbt's 2 threads, within the run
     assert sum(seconds.values()) < 2 * (stats.end_time - stats.start_time)
-    run_results = REPO_ROOT / "dbt" / "target" / "run_results.json"
+    run_results = DBT_TARGET_DIR / "run_results.json"
     if run_results.exists():
         assert not stats.start_time <= run_results.stat().st_mtime <= stats.end_time

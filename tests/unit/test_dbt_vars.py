@@ -1,11 +1,13 @@
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from dagster_project.core.duckdb_settings import MEMORY_LIMIT_ENV, TEMP_DIR_ENV, dbt_environment
-from dagster_project.core.paths import warehouse_path
+from dagster_project.core.paths import REPO_ROOT, warehouse_path
 from dagster_project.defs.transform.dbt_vars import (
     FULL_REFRESH_VARS,
     dbt_process_env,
@@ -129,6 +131,37 @@ def test_the_manifest_check_reads_the_target_directory_dagster_dbt_reads():
 
     assert Path(dbt_project.project_dir) / dbt_project.target_path == TARGET_DIR
     assert Path(dbt_project.manifest_path) == TARGET_DIR / "manifest.json"
+
+
+def test_dbt_target_path_moves_every_use_of_the_target_directory():
+    """$DBT_TARGET_PATH (dbt's variable; the suite's workers each set one) moves the manifest
+    the definitions read, the manifest check, dbt's --target-path and the warm server's saved
+    parse state together; read when the project is imported, so checked in a process of its own."""
+    script = (
+        "import json; from dagster_project.cli.manifest import TARGET_DIR; "
+        "from dagster_project.defs.resources import dbt_project, dbt_project_args; "
+        "args = dbt_project_args(); "
+        "print(json.dumps([str(TARGET_DIR), str(dbt_project.manifest_path), "
+        "args[args.index('--target-path') + 1]]))"
+    )
+    env = {**os.environ, "DBT_TARGET_PATH": "target/elsewhere"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=REPO_ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    target = REPO_ROOT / "dbt" / "target" / "elsewhere"
+    assert json.loads(done.stdout) == [
+        str(target), str(target / "manifest.json"), str(target)
+    ]  # fmt: skip
+    warm_server = REPO_ROOT / "dagster_project" / "bin" / "dbt_warm.py"  # imports no project
+    script = (
+        f"import sys; sys.path.insert(0, {str(warm_server.parent)!r}); "
+        "from dbt_warm import saved_parse_state; "
+        f"print(saved_parse_state({str(REPO_ROOT / 'dbt')!r}))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(target / "partial_parse.msgpack")
 
 
 def test_dbt_parse_gets_the_profile_settings_of_every_run(tmp_path, monkeypatch):
