@@ -25,9 +25,9 @@ WARM_SERVER = DBT_LAUNCHER.with_name("dbt_warm.py")
 def warm_dbt(warm_up: bool) -> Iterator[None]:
     """A warm dbt server for the dbt commands started inside the block (through the launcher);
     stopped, with its socket, when the block ends. `warm_up`: before serving, the server also
-    parses the project and compiles the macros a build uses (dbt_warm.warm_up); only when
-    dbt's saved parse state is current (cli/manifest.py), else it would parse the whole
-    project beside the run's own parse."""
+    reads dbt's saved parse state and compiles the macros a build uses (dbt_warm.warm_up);
+    asked only when that state is current (cli/manifest.py), else the macros it compiles
+    could be older than the build's."""
     if not dbt_runs_through_launcher():  # only the launcher looks for the server
         yield
         return

@@ -114,3 +114,40 @@ def test_a_child_of_the_warmed_up_server_can_parse_the_project_whole(tmp_path: P
         parsed = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
     assert parsed.returncode == 0, parsed.stdout[-3000:] + parsed.stderr[-2000:]
     assert "Performance info" in parsed.stdout or "Found 53 models" in parsed.stdout
+
+
+def test_the_warm_up_compiles_the_macros_a_build_uses_and_starts_no_thread(
+    dbt_manifest: Path, tmp_path: Path
+):
+    """warm_up swallows its failures (an optimisation only), so a broken one would pass every
+    test above: run it in a process of its own, on the project's saved parse state, and
+    count what it left compiled. Every macro a build reaches (macros_a_build_uses over the
+    same state) is compiled, the process has one thread (a child forked from it must not
+    wait on another's lock), and nothing was written into the target directory."""
+    bin_dir = LAUNCHER.parent
+    target = dbt_manifest.parent
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in target.iterdir())
+    script = f"""
+import socket, sys
+sys.path.insert(0, {str(bin_dir)!r})
+import dbt_warm
+from dbt.contracts.graph.manifest import Manifest
+from dbt.parser.manifest import extended_mashumuro_decoder
+from dbt_common.clients.jinja import template_cache
+server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+server.bind({str(tmp_path / "socket")!r})
+server.listen()
+dbt_warm.warm_up({str(DBT_PROJECT_DIR)!r}, server)
+compiled, threads = len(template_cache.file_cache), dbt_warm.threads_in_this_process()
+with open(dbt_warm.saved_parse_state({str(DBT_PROJECT_DIR)!r}), "rb") as f:
+    state = Manifest.from_msgpack(f.read(), decoder=extended_mashumuro_decoder)
+wanted = {{m.macro_sql for m in dbt_warm.macros_a_build_uses(state)}}  # plugin loaded by warm_up
+print(compiled, len(wanted), threads, wanted <= set(template_cache.file_cache))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    compiled, wanted, threads, all_there = done.stdout.split()
+    assert int(wanted) > 200  # the materializations and what they call, at the least
+    assert int(compiled) == int(wanted) and all_there == "True"
+    assert threads == "1"
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in target.iterdir()) == before
