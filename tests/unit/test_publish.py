@@ -34,3 +34,25 @@ def test_nothing_to_publish_leaves_the_old_file(tmp_path):
     with pytest.raises(RuntimeError, match="nothing to publish"):
         publish_marts(warehouse, target, docs={})
     assert target.read_bytes() == b"old contents"
+
+
+def test_a_failure_while_copying_rolls_back_and_leaves_the_old_file(tmp_path):
+    """The copy is one transaction: a statement failing half-way (here the comment on a
+    column the mart does not have, after the first table was copied) leaves the old file,
+    no temporary file, and the warehouse connection with no transaction open."""
+    from dagster_project.defs.publish.mart_docs import TableDoc
+
+    warehouse = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    warehouse.execute("CREATE SCHEMA marts")
+    warehouse.execute("CREATE TABLE marts.fct_a AS SELECT 1 AS x")
+    warehouse.execute("CREATE TABLE marts.fct_b AS SELECT 2 AS y")
+    target = tmp_path / "marts.duckdb"
+    target.write_bytes(b"old contents")
+    docs = {"fct_a": TableDoc("A", {"x": "ok"}), "fct_b": TableDoc("B", {"gone": "no such"})}
+    with pytest.raises(duckdb.Error, match="gone"):
+        publish_marts(warehouse, target, docs=docs)
+    assert target.read_bytes() == b"old contents"
+    assert not list(tmp_path.glob(".marts.duckdb.*"))
+    warehouse.execute("BEGIN TRANSACTION")  # raises if the failed one were still open
+    warehouse.execute("ROLLBACK")
+    assert publish_marts(warehouse, target, docs={}) == {"fct_a": 1, "fct_b": 1}

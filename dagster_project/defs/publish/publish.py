@@ -101,6 +101,11 @@ def publish_marts(
         # The tables are copied in parallel, without keeping their rows' order (a table has
         # none; readers sort): a night's publish on the bench 1.0-1.1 s → 0.75 s.
         con.execute("SET preserve_insertion_order = false")
+        # One transaction for the tables, their comments and run_info's stamp: ≈ 160
+        # statements, each its own commit before (a night's publish on the bench 1.75-1.88 →
+        # 1.42-1.71 s, alternating). A failure rolls back; the file is removed either way.
+        con.execute("BEGIN TRANSACTION")
+        committed = False
         try:
             for table in tables:
                 name = quote_identifier(table)
@@ -121,8 +126,12 @@ def publish_marts(
                 con.execute(
                     "UPDATE publish_target.main.run_info SET published_at = ?", [published_at]
                 )
+            con.execute("COMMIT")
+            committed = True
             con.execute("CHECKPOINT publish_target")
         finally:
+            if not committed:
+                con.execute("ROLLBACK")
             con.execute("RESET preserve_insertion_order")
             con.execute("DETACH publish_target")
         if wal_path(tmp).exists():
