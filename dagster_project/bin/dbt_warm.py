@@ -116,13 +116,14 @@ def warm_up(project_dir: str, server: socket.socket) -> None:
     keeps compiled macros for the process, by their text). Measured here: the 238 macros the
     project's models, tests and materializations reach compile in 0.43-0.6 s; reading the
     saved state (1.5 MB) 0.23 s. The children, forked after this, start their build as such a
-    later command. Until the twelfth round this ran `dbt parse` instead (2.2-2.4 s on an idle
-    machine, more beside a run's loading): a night's build asked for dbt before it was done
-    and waited for it (`[dbt] build:` to the first node built 3.4-4.7 s, against 2.5-2.9 s
-    now; bench/README.md). It reads the state only: no file of the project is written, no
-    warehouse opened, no thread started (a parse starts dbt's static parser's pool, and a
-    child forked after that which parses a model would wait forever on it). Best effort: a
-    failure only leaves dbt less warm; a stale state only compiles macros nobody asks for."""
+    later command. This used to run `dbt parse` instead (2.2-2.4 s on an idle machine, more
+    beside a run's loading): a night's build asked for dbt before it was done and waited for
+    it (`[dbt] build:` to the first node built 3.9-4.9 s, against 2.0-3.6 s reading the
+    state; bench/README.md, twelfth round). It reads the state only: no file of the project
+    is written, no warehouse opened, no thread started (a parse starts dbt's static parser's
+    pool, and a child forked after that which parses a model would wait forever on it). Best
+    effort: a failure only leaves dbt less warm; a stale state only compiles macros nobody
+    asks for."""
     import select
 
     saved = saved_parse_state(project_dir)
