@@ -174,8 +174,12 @@ def serve(socket_path: str, parent_pid: int) -> None:
     if os.getppid() != parent_pid:
         sys.exit("dbt_warm: the process that started it is gone")
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(socket_path)  # before the import: a launcher that comes early waits for it
+    # Before the import, so that a launcher that comes early waits for it. Bound and
+    # listening under another name first: the path appears only once a launcher can connect
+    # (one that came between bind and listen was refused, and started dbt cold).
+    server.bind(socket_path + ".new")
     server.listen()
+    os.rename(socket_path + ".new", socket_path)
     import dbt.cli.main  # noqa: F401 - the point of this process
     from dbt.adapters import duckdb  # noqa: F401 - the adapter a DuckDB run loads first
 

@@ -55,8 +55,8 @@ def cold(*argv: str) -> subprocess.CompletedProcess:
 def test_a_command_handed_to_the_warm_server_gives_what_dbt_started_cold_gives(
     tmp_path: Path, capfd, warm_up: bool
 ):
-    """Also after the server's own warm-up (it parses the project and compiles the macros a
-    build uses before it serves: dbt_warm.warm_up), whose output goes nowhere."""
+    """Also after the server's own warm-up (it reads the saved parse state and compiles the
+    macros a build uses before it serves: dbt_warm.warm_up), whose output goes nowhere."""
     run_warm = launcher_module().run_warm
     missing_project = ["parse", "--project-dir", str(tmp_path / "no_project")]
     with warm_dbt(warm_up=warm_up):
