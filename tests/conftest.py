@@ -11,7 +11,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-# `make test` runs the suite on two workers (pytest-xdist). Two dbt commands at once must not
+# `make test` runs the suite on a worker per core (pytest-xdist). Two dbt commands at once must not
 # share a target directory (manifest, saved parse state, run results): each worker gets its own,
 # set before the project is imported (core/paths.py reads it then) and inherited by the runs
 # and dbt commands it starts.

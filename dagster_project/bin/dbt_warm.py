@@ -105,6 +105,16 @@ def saved_parse_state(project_dir: str) -> str:
     return os.path.join(target, "partial_parse.msgpack")
 
 
+def read_parse_state(path: str):
+    """The saved parse state at `path` (saved_parse_state) as dbt's Manifest, read as dbt
+    reads it for partial parsing (with its own decoder)."""
+    from dbt.contracts.graph.manifest import Manifest
+    from dbt.parser.manifest import extended_mashumuro_decoder
+
+    with open(path, "rb") as f:
+        return Manifest.from_msgpack(f.read(), decoder=extended_mashumuro_decoder)
+
+
 def warm_up(project_dir: str, server: socket.socket) -> None:
     """Read the project's saved parse state here and compile the dbt macros a build uses, so
     that the children find dbt warmed up; stop compiling as soon as a launcher is waiting on
@@ -131,12 +141,9 @@ def warm_up(project_dir: str, server: socket.socket) -> None:
         return  # the project was never parsed
     try:
         from dbt.adapters.factory import load_plugin
-        from dbt.contracts.graph.manifest import Manifest
-        from dbt.parser.manifest import extended_mashumuro_decoder  # dbt's own reader's
         from dbt_common.clients.jinja import template_cache
 
-        with open(saved, "rb") as f:
-            manifest = Manifest.from_msgpack(f.read(), decoder=extended_mashumuro_decoder)
+        manifest = read_parse_state(saved)
         load_plugin("duckdb")  # finding the materializations asks the adapter's lineage
         for macro in macros_a_build_uses(manifest):
             if select.select([server], [], [], 0)[0]:

@@ -131,16 +131,13 @@ def test_the_warm_up_compiles_the_macros_a_build_uses_and_starts_no_thread(
 import socket, sys
 sys.path.insert(0, {str(bin_dir)!r})
 import dbt_warm
-from dbt.contracts.graph.manifest import Manifest
-from dbt.parser.manifest import extended_mashumuro_decoder
 from dbt_common.clients.jinja import template_cache
 server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 server.bind({str(tmp_path / "socket")!r})
 server.listen()
 dbt_warm.warm_up({str(DBT_PROJECT_DIR)!r}, server)
 compiled, threads = len(template_cache.file_cache), dbt_warm.threads_in_this_process()
-with open(dbt_warm.saved_parse_state({str(DBT_PROJECT_DIR)!r}), "rb") as f:
-    state = Manifest.from_msgpack(f.read(), decoder=extended_mashumuro_decoder)
+state = dbt_warm.read_parse_state(dbt_warm.saved_parse_state({str(DBT_PROJECT_DIR)!r}))
 wanted = {{m.macro_sql for m in dbt_warm.macros_a_build_uses(state)}}  # plugin loaded by warm_up
 print(compiled, len(wanted), threads, wanted <= set(template_cache.file_cache))
 """
