@@ -28,10 +28,11 @@ run: install
 	$(PY) -m dagster_project run --data-dir "$(DATA_DIR)"
 
 ## test: lint, then the whole suite (what .ci/run calls), one pytest worker per core
-## (pytest-xdist; a test file's tests stay on one worker). TEST_WORKERS=0: one process.
+## (pytest-xdist; a file's tests, or files sharing a scenario, stay on one worker, the
+## longest started first: tests/conftest.py). TEST_WORKERS=0: one process.
 TEST_WORKERS ?= auto
 test: install lint
-	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 ## test-fast: the unit layer only (no Dagster run, dbt or CLI), under a minute
 test-fast: install

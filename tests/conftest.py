@@ -71,8 +71,65 @@ def generate_sample(data_dir: Path, days: int, seed: int, keep_old_file: bool = 
 LAYERS = ("unit", "dbt", "integration", "spark")
 
 
+# `make test` runs the suite on one pytest-xdist worker per core (`--dist loadfile`). A work unit
+# is a file, or the files sharing a scenario built once per process (SHARED_SCENARIOS), so that
+# one worker builds it. Units start longest first (`--no-loadscope-reorder` keeps the order of
+# collection), or the longest would start last and run alone. LONGEST_FIRST: the units that took
+# 40 s or more in a run of the suite (--durations=0, setups and calls), longest first.
+SHARED_SCENARIOS = {
+    "marts_runs": (  # tests/marts_runs.py's base and reference runs
+        "tests/integration/test_crash_recovery.py",
+        "tests/integration/test_publish_readers.py",
+    ),
+    "make_run_sample": (  # the make_run_sample fixture
+        "tests/integration/test_analyst_docs.py",
+        "tests/integration/test_bi_sqlalchemy.py",
+    ),
+}
+LONGEST_FIRST = (
+    "marts_runs",
+    "tests/integration/test_payouts.py",
+    "tests/dbt/test_dbt_staging.py",
+    "tests/integration/test_incremental.py",
+    "tests/dbt/test_incremental_dedup.py",
+    "tests/dbt/test_incremental_sales.py",
+    "tests/integration/test_bad_files.py",
+    "tests/integration/test_daemon.py",
+    "tests/integration/test_sensor_story.py",
+    "make_run_sample",
+    "tests/integration/test_run_command.py",
+    "tests/unit/test_warm_dbt.py",
+    "tests/dbt/test_dbt_unit_tests.py",
+)
+_UNIT_OF_FILE = {path: unit for unit, paths in SHARED_SCENARIOS.items() for path in paths}
+
+
+def work_unit(path: str) -> str:
+    """The work unit of a test file (its path relative to the repository, as in node ids)."""
+    return _UNIT_OF_FILE.get(path, path)
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook, called on the controller
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class WorkUnitScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(super()._split_scope(nodeid))
+
+    return WorkUnitScheduling(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         layer = Path(str(item.path)).parent.name
         if layer in LAYERS:
             item.add_marker(getattr(pytest.mark, layer))
+
+    def rank(item: pytest.Item) -> int:
+        unit = work_unit(item.nodeid.split("::", 1)[0])
+        return LONGEST_FIRST.index(unit) if unit in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: a unit's tests keep their order
