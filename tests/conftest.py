@@ -106,9 +106,16 @@ LONGEST_FIRST = (
 _UNIT_OF_FILE = {path: unit for unit, paths in SHARED_SCENARIOS.items() for path in paths}
 
 
-def work_unit(path: str) -> str:
-    """The work unit of a test file (its path relative to the repository, as in node ids)."""
+def work_unit(nodeid: str) -> str:
+    """The work unit of a test: its file's path (relative to the repository, as in node ids),
+    or the scenario that file shares."""
+    path = nodeid.split("::", 1)[0]
     return _UNIT_OF_FILE.get(path, path)
+
+
+def start_rank(unit: str) -> int:
+    """Where a work unit starts: by LONGEST_FIRST, then every other unit."""
+    return LONGEST_FIRST.index(unit) if unit in LONGEST_FIRST else len(LONGEST_FIRST)
 
 
 @pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook, called on the controller
@@ -119,7 +126,7 @@ def pytest_xdist_make_scheduler(config, log):
 
     class WorkUnitScheduling(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return work_unit(super()._split_scope(nodeid))
+            return work_unit(nodeid)
 
     return WorkUnitScheduling(config, log)
 
@@ -129,9 +136,5 @@ def pytest_collection_modifyitems(config, items):
         layer = Path(str(item.path)).parent.name
         if layer in LAYERS:
             item.add_marker(getattr(pytest.mark, layer))
-
-    def rank(item: pytest.Item) -> int:
-        unit = work_unit(item.nodeid.split("::", 1)[0])
-        return LONGEST_FIRST.index(unit) if unit in LONGEST_FIRST else len(LONGEST_FIRST)
-
-    items.sort(key=rank)  # stable: a unit's tests keep their order
+    # The longest units first; a stable sort, so a unit's tests keep their order.
+    items.sort(key=lambda item: start_rank(work_unit(item.nodeid)))

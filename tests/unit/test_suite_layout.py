@@ -14,6 +14,7 @@ from tests.conftest import (
     REPO_ROOT,
     SHARED_SCENARIOS,
     pytest_xdist_make_scheduler,
+    start_rank,
     work_unit,
 )
 
@@ -64,8 +65,8 @@ def test_the_scheduler_gives_a_shared_scenario_one_unit():
 
 def test_collection_starts_with_the_longest_units(request):
     """The items as collected in this session (the whole suite under `make test`)."""
-    units = [work_unit(item.nodeid.split("::", 1)[0]) for item in request.session.items]
-    ranks = [LONGEST_FIRST.index(u) if u in LONGEST_FIRST else len(LONGEST_FIRST) for u in units]
+    units = [work_unit(item.nodeid) for item in request.session.items]
+    ranks = [start_rank(u) for u in units]
     assert ranks == sorted(ranks)
     changes = [u for i, u in enumerate(units) if i == 0 or units[i - 1] != u]
     assert len(changes) == len(set(units))  # a unit's tests are contiguous
