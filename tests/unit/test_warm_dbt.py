@@ -6,6 +6,7 @@ after the block."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -148,3 +149,47 @@ print(compiled, len(wanted), threads, wanted <= set(template_cache.file_cache))
     assert int(compiled) == int(wanted) and all_there == "True"
     assert threads == "1"
     assert sorted((p.name, p.stat().st_mtime_ns) for p in target.iterdir()) == before
+
+
+def test_the_warm_child_formats_only_the_log_lines_a_log_keeps():
+    """dbt's loggers format every event, then drop the lines below their level; the warm
+    server's children skip formatting those (dbt_warm.format_only_the_lines_each_log_keeps).
+    In a process of its own (it changes dbt's logger class): a JSON log at info level is given
+    a debug, an info and a warning event; it writes the same two lines either way, and with
+    the change formats only those two."""
+    script = f"""
+import io, json, sys
+sys.path.insert(0, {str(LAUNCHER.parent)!r})
+import dbt_warm
+from dbt_common.events.base_types import EventLevel
+from dbt_common.events.event_manager_client import get_event_manager
+from dbt_common.events.functions import fire_event
+from dbt_common.events.logger import LineFormat, LoggerConfig, _JsonLogger
+from dbt_common.events.types import Note
+if sys.argv[1] == "changed":
+    dbt_warm.format_only_the_lines_each_log_keeps()
+    dbt_warm.format_only_the_lines_each_log_keeps()  # twice: still one check per line
+formatted = []
+create_line = _JsonLogger.create_line
+def counted(self, msg):
+    formatted.append(msg.info.name)
+    return create_line(self, msg)
+_JsonLogger.create_line = counted
+out = io.StringIO()
+manager = get_event_manager()
+manager.loggers.clear()
+manager.add_logger(LoggerConfig(
+    name="t", line_format=LineFormat.Json, level=EventLevel.INFO, output_stream=out))
+fire_event(Note(msg="dropped"), level=EventLevel.DEBUG)
+fire_event(Note(msg="kept"), level=EventLevel.INFO)
+fire_event(Note(msg="warned"), level=EventLevel.WARN)
+written = [json.loads(line)["data"]["msg"] for line in out.getvalue().splitlines()]
+print(json.dumps({{"written": written, "formatted": len(formatted)}}))
+"""
+    results = {}
+    for mode in ("as_dbt_has_it", "changed"):
+        done = subprocess.run([sys.executable, "-c", script, mode], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-3000:]
+        results[mode] = json.loads(done.stdout)
+    assert results["as_dbt_has_it"] == {"written": ["kept", "warned"], "formatted": 3}
+    assert results["changed"] == {"written": ["kept", "warned"], "formatted": 2}
