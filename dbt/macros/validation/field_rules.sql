@@ -2,7 +2,8 @@
     Building blocks of the base_<feed> models (SPEC §2).
 
     A base model extracts every field of interest with `json_fields`, which gives two columns
-    per field: `<field>__type` (json_type_of) and `<field>__text` (json_text). The `*_value`
+    per field: `<field>__type` (json_type_of) and `<field>__text` (json_text), and on DuckDB
+    the helper columns they are computed from (`json_fields__values`, `<field>__json`). The `*_value`
     macros give the typed value of a field (NULL when it is absent or not valid); timestamp,
     date and decimal fields must have theirs computed once, in a later CTE, as
     `<field>__value`, which their rules read. The `rule_*` macros emit the
