@@ -29,9 +29,9 @@ run: install
 
 ## test: lint and the whole suite side by side (what .ci/run calls); fails if either fails.
 ## Side by side because neither keeps both cores busy alone (sqlfluff ≈ 75 %, the suite's
-## first minutes ≈ 65 %: bench/README.md, suite). Lines of the two are interleaved.
+## first minutes ≈ 65 %: bench/README.md, "The test suite"); their lines come interleaved.
 test: install
-	@$(MAKE) --no-print-directory -j2 --output-sync=line lint suite
+	@$(MAKE) --no-print-directory -j2 lint suite
 
 ## suite: the whole suite, one pytest worker per core (pytest-xdist; a file's tests, or files
 ## sharing a scenario, stay on one worker, the longest started first: tests/conftest.py).
