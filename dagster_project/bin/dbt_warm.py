@@ -94,8 +94,9 @@ def format_only_the_lines_each_log_keeps() -> None:
     log's level: each statement's SQL event (debug) was serialized twice to be thrown away,
     ≈ 3 s of a tiny build's 22 CPU-seconds, all of it under the GIL its two threads share
     (bench/README.md). Here a logger first asks its Python logger whether it would keep the
-    line, at the level it would send it at (dbt_common's send_to_logger); what is written is
-    unchanged. Best effort: a dbt whose logger looks otherwise is left as it is."""
+    line, at the level it would send it at (dbt_common's send_to_logger, with dbt_common's
+    own map of levels); what is written is unchanged. Best effort: a dbt whose logger looks
+    otherwise is left as it is."""
     try:
         from dbt_common.events import logger as dbt_logger
     except ImportError:
@@ -104,14 +105,14 @@ def format_only_the_lines_each_log_keeps() -> None:
     write_line = base.__dict__.get("write_line")
     if write_line is None or getattr(write_line, "keeps_only_kept_lines", False):
         return
-    python_level = {"test": 10, "debug": 10, "info": 20, "warn": 30, "error": 40}
+    python_level = dbt_logger._log_level_map  # keyed by EventLevel, a str: "debug", "info"...
 
     def write_kept_line(self, msg) -> None:
         kept_by = self._python_logger
         level = "error" if dbt_logger._is_print_event(msg) else msg.info.level
         if kept_by is not None and not kept_by.isEnabledFor(python_level.get(level, 40)):
             return
-        write_line(self, msg)
+        write_line(self, msg)  # an unknown level included: dbt's own error for it
 
     write_kept_line.keeps_only_kept_lines = True
     base.write_line = write_kept_line

@@ -3,9 +3,9 @@
 
     A base model extracts every field of interest with `json_fields`, which gives two columns
     per field: `<field>__type` (json_type_of) and `<field>__text` (json_text), and on DuckDB
-    the helper columns they are computed from (`json_fields__values`, `<field>__json`). The `*_value`
-    macros give the typed value of a field (NULL when it is absent or not valid); timestamp,
-    date and decimal fields must have theirs computed once, in a later CTE, as
+    the helper columns they are computed from (`json_fields__values`, `<field>__json`). The
+    `*_value` macros give the typed value of a field (NULL when it is absent or not valid);
+    timestamp, date and decimal fields must have theirs computed once, in a later CTE, as
     `<field>__value`, which their rules read. The `rule_*` macros emit the
     `when ... then '<reason>'` branches of one CASE, in the order of the SPEC's field table,
     so the rejection reason is the FIRST rule the line breaks.
