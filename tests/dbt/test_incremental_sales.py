@@ -60,10 +60,11 @@ def valued(warehouse: Path) -> dict[str, list[tuple]]:
 
 
 def revalued_incrementally(target: Path) -> bool:
-    """Whether dbt's last run of int_sales_usd replaced rows (delete+insert) rather than
-    building the table again."""
-    run_sql = next(target.glob("run/**/int_sales_usd.sql")).read_text().lower()
-    return "delete from" in run_sql
+    """Whether dbt's last run of int_sales_usd valued only the sales the night repriced (its
+    SQL looks the night's new rates up) rather than every sale again (a rebuild: both are
+    incremental builds, a rebuild's pre-hook empties the table first)."""
+    compiled = next(target.glob("compiled/**/int_sales_usd.sql")).read_text().lower()
+    return "new_rates.log_date in (" in compiled
 
 
 def test_incremental_nights_value_sales_like_a_build_from_scratch(tmp_path: Path, dbt_manifest):

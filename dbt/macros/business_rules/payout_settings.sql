@@ -44,8 +44,13 @@
 
 
 {#- The period to compute payout lines for, as a DATE literal ('YYYY-MM' var / env
-    PARTNER_DBT_PAYOUT_PERIOD), or none when unset (= the next open period). -#}
+    PARTNER_DBT_PAYOUT_PERIOD), or none when unset (= the next open period). Read only when
+    dbt executes: a close sets it for one build, and dbt parses again a file that read a
+    changed environment variable while parsing. -#}
 {% macro payout_period_override() -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
     {%- set value = partner_commissions.run_setting('payout_period', none) -%}
     {%- if value is none or (value | string | trim) == '' -%}
         {{ return(none) }}

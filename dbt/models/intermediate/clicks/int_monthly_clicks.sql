@@ -17,7 +17,8 @@ with clicks as (
 
 ),
 
-{% if is_incremental() -%}
+{% set nights_clicks_only = partner_commissions.ranks_the_nights_events_only() -%}
+{% if nights_clicks_only -%}
 months_with_new_clicks as (
 
     select distinct month
@@ -35,7 +36,7 @@ monthly as (
         count(*) as clicks,
         count(distinct visitor_id) as visitors
     from clicks
-    {%- if is_incremental() %}
+    {%- if nights_clicks_only %}
     where month in (select month from months_with_new_clicks)
     {%- endif %}
     group by partner_id, month
