@@ -61,8 +61,7 @@ def valued(warehouse: Path) -> dict[str, list[tuple]]:
 
 def revalued_incrementally(target: Path) -> bool:
     """Whether dbt's last run of int_sales_usd valued only the sales the night repriced (its
-    SQL looks the night's new rates up) rather than every sale again (a rebuild: both are
-    incremental builds, a rebuild's pre-hook empties the table first)."""
+    SQL looks the night's new rates up) rather than every sale again (a rebuild)."""
     compiled = next(target.glob("compiled/**/int_sales_usd.sql")).read_text().lower()
     return "new_rates.log_date in (" in compiled
 
