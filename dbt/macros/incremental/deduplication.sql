@@ -145,16 +145,13 @@
     }) }}
 {%- endmacro %}
 
-{#- dbt's should_full_refresh (the model's `full_refresh` config, else --full-refresh), and
-    true for a deduplicated model when the run rebuilds deduplication: dbt's incremental
+{#- dbt's own should_full_refresh (the model's `full_refresh` config, else --full-refresh),
+    and true for a deduplicated model when the run rebuilds deduplication: dbt's incremental
     materialization then builds the table anew from the model's full SQL (is_incremental()
     is false), in one write, as a table materialization would. Read only while dbt executes
     (dbt asks when it builds a model, and is_incremental() only then). -#}
 {% macro should_full_refresh() -%}
-    {%- set full_refresh = config.get('full_refresh') -%}
-    {%- if full_refresh is none -%}
-        {%- set full_refresh = flags.FULL_REFRESH -%}
-    {%- endif -%}
+    {%- set full_refresh = dbt.should_full_refresh() -%}
     {%- if not full_refresh and execute and config.meta_get('rebuilt_with_deduplication') -%}
         {%- set full_refresh = partner_commissions.run_setting('rebuild_deduplication', true) -%}
     {%- endif -%}
