@@ -203,7 +203,10 @@
     number take the literal from the line itself: the first `"key": <number>` that starts
     outside any string literal. A nested object could hold the same key earlier, so the
     literal is used only when it denotes the same double as DuckDB's value; otherwise fall
-    back to DuckDB's text (exact for up to 15 significant digits). -#}
+    back to DuckDB's text (exact for up to 15 significant digits). An absent key (NULL) is
+    answered first: it failed every other branch and reached that one, whose expression
+    scans the whole line (the text projection of a year of bench clicks, whose optional
+    fields are often absent: 13.7 -> 6.8 CPU-seconds in EXPLAIN ANALYZE). -#}
 {% macro duckdb__json_fields(doc, keys) -%}
     {%- set spec = [] -%}
     {%- for key in keys -%}
@@ -230,6 +233,7 @@
             else case when {{ value }} is not null then 'number' end
         end as {{ key }}__type,
         case
+            when {{ value }} is null then null
             when left({{ value }}, 1) = '"' then
                 case
                     when contains({{ value }}, '\') then json_extract_string({{ value }}, '$')

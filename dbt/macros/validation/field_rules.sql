@@ -54,7 +54,7 @@
 {% macro rule_string(field, required) -%}
     {%- if required %}
         {{ partner_commissions._rule_missing(field) }}
-        when {{ field }}__type <> 'string' or trim({{ field }}__text) = ''
+        when {{ field }}__type <> 'string' or {{ partner_commissions.is_blank(field ~ '__text') }}
             then '{{ field }} must be a non-empty string'
     {%- else %}
         when {{ partner_commissions._is_present(field) }} and {{ field }}__type <> 'string'
@@ -63,7 +63,7 @@
 {%- endmacro %}
 
 {% macro string_value(field) -%}
-    cast(case when {{ field }}__type = 'string' and trim({{ field }}__text) <> '' then {{ field }}__text end as {{ dbt.type_string() }})
+    cast(case when {{ field }}__type = 'string' and not {{ partner_commissions.is_blank(field ~ '__text') }} then {{ field }}__text end as {{ dbt.type_string() }})
 {%- endmacro %}
 
 
