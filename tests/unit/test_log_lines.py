@@ -61,6 +61,8 @@ PIECES = [
     b'{"b":"caf\xc3\xa9"}',  # valid multi-byte
     b"caf\xe9",  # latin-1: not UTF-8
     b"\xff\xfe",
+    b"cut\xe2\x82",  # a character cut short by the line's end
+    b"\xef\xbf\xbd kept",  # U+FFFD itself, valid UTF-8: not a bad line
     b"",  # a blank line
     b"   ",
     b"\r",
