@@ -84,7 +84,7 @@ _INSERT_LINES = """
     INSERT INTO raw.{feed}
         (log_date, file_name, line_number, raw_line, is_valid_utf8, is_truncated)
     SELECT $log_date, $file_name, $first + position - 1, raw_line, {flags}
-    FROM unnest(string_split($text, chr(10))) WITH ORDINALITY AS lines(raw_line, position)
+    FROM unnest(string_split(decode($utf8), chr(10))) WITH ORDINALITY AS lines(raw_line, position)
     WHERE raw_line <> ''
 """
 _ORDINARY = "true, false"  # every line valid UTF-8 and whole: the usual batch
@@ -103,7 +103,7 @@ def _insert_batch(con, feed: str, log_date: date, file_name: str, batch: LineBat
         flags = _ORDINARY
     # `feed` is one of FEEDS (checked by load_partitions), never data
     sql = _INSERT_LINES.format(feed=feed, flags=flags)
-    return con.execute(sql, params | {"text": batch.text}).fetchone()[0]
+    return con.execute(sql, params | {"utf8": batch.utf8}).fetchone()[0]
 
 
 # --- loading a partition ------------------------------------------------------------------
