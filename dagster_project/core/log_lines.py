@@ -85,15 +85,24 @@ def _decode(data: bytes) -> tuple[bytes, list[int]]:
     if data.isascii():
         return data, []
     lines = data.split(b"\n")
+    ascii_lines = list(map(bytes.isascii, lines))  # C loops: no Python step per line
     invalid: list[int] = []
-    for index, line in enumerate(lines):
-        if not line.isascii():
-            try:
-                str(line, "utf-8")
-            except UnicodeDecodeError:
-                lines[index] = str(line, "utf-8", "replace").encode()
-                invalid.append(index)
+    index = -1
+    while (index := _next_false(ascii_lines, index + 1)) >= 0:
+        try:
+            str(lines[index], "utf-8")
+        except UnicodeDecodeError:
+            lines[index] = str(lines[index], "utf-8", "replace").encode()
+            invalid.append(index)
     return (b"\n".join(lines) if invalid else data), invalid
+
+
+def _next_false(flags: list[bool], start: int) -> int:
+    """The index of the first False in flags[start:], else -1."""
+    try:
+        return flags.index(False, start)
+    except ValueError:
+        return -1
 
 
 class _Prepended:
