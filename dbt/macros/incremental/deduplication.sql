@@ -47,8 +47,7 @@
     {%- endset -%}
     {#- A night ranks the deliveries of its own events only, a few thousand rows: one pass.
         (Split as below, they would be looked up among every valid row three times.) -#}
-    {%- if partner_commissions.ranks_the_nights_events_only()
-        and partner_commissions.selected_log_dates() is not none -%}
+    {%- if is_incremental() and partner_commissions.selected_log_dates() is not none -%}
         {{ return(ranked) }}
     {%- endif -%}
     {#- From scratch, most events are delivered once: only those delivered more than once need
@@ -81,7 +80,7 @@
     none when it is []. -#}
 {% macro valid_deliveries_of_the_nights_events(relation, event_id) -%}
     {%- set dates = partner_commissions.selected_log_dates() -%}
-    {%- if not partner_commissions.ranks_the_nights_events_only() or dates is none -%}
+    {%- if not is_incremental() or dates is none -%}
         rejection_reason is null
     {%- elif dates | length == 0 -%}
         1 = 0
@@ -156,15 +155,6 @@
         {%- set full_refresh = partner_commissions.run_setting('rebuild_deduplication', true) -%}
     {%- endif -%}
     {{ return(full_refresh) }}
-{%- endmacro %}
-
-{#- True when this build of a deduplicated model re-ranks only the events of the selected log
-    dates: an incremental build with var rebuild_deduplication false. In a run, a rebuild is
-    not incremental (should_full_refresh above); a unit test that overrides is_incremental
-    (int_monthly_clicks.yml) still gets every delivery when it sets the var true. -#}
-{% macro ranks_the_nights_events_only() -%}
-    {{ return(is_incremental()
-        and not partner_commissions.run_setting('rebuild_deduplication', true)) }}
 {%- endmacro %}
 
 {% macro spark__deduplicated_config(unique_key) -%}

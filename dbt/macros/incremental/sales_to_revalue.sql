@@ -19,7 +19,7 @@
     this is not an incremental night or log_dates is unset; no id when it is []. -#}
 {% macro repriced_sale_ids(stg_sales, stg_fx_rates) -%}
     {%- set dates = partner_commissions.selected_log_dates() -%}
-    {%- if not partner_commissions.ranks_the_nights_events_only() or dates is none -%}
+    {%- if not is_incremental() or dates is none -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set ids -%}

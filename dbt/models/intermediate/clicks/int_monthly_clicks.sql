@@ -17,7 +17,7 @@ with clicks as (
 
 ),
 
-{% set nights_clicks_only = partner_commissions.ranks_the_nights_events_only() -%}
+{% set nights_clicks_only = is_incremental() -%}
 {% if nights_clicks_only -%}
 months_with_new_clicks as (
 
