@@ -28,7 +28,7 @@ _BATCH = 16 << 20  # bytes of text handed on at a time
 class LineBatch:
     first_line: int  # the physical line number of the batch's first line
     # The batch's lines joined by b"\n" (trailing CRs removed; may end with b"\n"), as valid
-    # UTF-8: the bad bytes of a line that was not are replaced by U+FFFD. Bytes, not text:
+    # UTF-8: a line that was not has its bad bytes replaced by U+FFFD. Bytes, not text:
     # DuckDB takes them as they are, where a Python str holding U+FFFD (stored 2 bytes per
     # character) had to be encoded to UTF-8 again, under the GIL, for every batch.
     utf8: bytes
@@ -76,8 +76,8 @@ def _decode(data: bytes) -> tuple[bytes, list[int]]:
     bytes replaced by U+FFFD, as decoding the line with errors="replace" does), as the
     line-by-line rules do, but a whole chunk at a time. An all-ASCII chunk (the usual one) is
     valid as it is; otherwise only the lines that are not ASCII are decoded, to be checked.
-    (Decoding every chunk to a str and encoding it again for DuckDB was a quarter of loading
-    a year of bench clicks, each of whose files holds a few bad lines.)"""
+    (Decoding every chunk to a str, which DuckDB's client then encoded to UTF-8 again: one
+    worker loading 60 bench clicks files, each holding a few bad lines, 8.2 s against 5.4 s.)"""
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n")  # one CR per line: b"a\r\r\n" -> b"a\r\n"
         if data.endswith(b"\r"):  # the file's last line, without a newline
