@@ -10,7 +10,6 @@ file's size or its longest line.
 
 from __future__ import annotations
 
-import codecs
 import gzip
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -89,12 +88,23 @@ def _decode(data: bytes) -> tuple[bytes, list[int]]:
     invalid: list[int] = []
     index = -1
     while (index := _next_false(ascii_lines, index + 1)) >= 0:
-        try:
-            str(lines[index], "utf-8")
-        except UnicodeDecodeError:
-            lines[index] = str(lines[index], "utf-8", "replace").encode()
+        if not _is_utf8(lines[index]):
+            lines[index] = _replaced(lines[index])
             invalid.append(index)
     return (b"\n".join(lines) if invalid else data), invalid
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        str(line, "utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _replaced(line: bytes) -> bytes:
+    """The line's bytes with each bad sequence replaced by U+FFFD (as UTF-8)."""
+    return str(line, "utf-8", "replace").encode()
 
 
 def _next_false(flags: list[bool], start: int) -> int:
@@ -180,7 +190,6 @@ def _line_by_line_batches(stream, first_number: int = 1) -> Iterator[LineBatch]:
     truncated: list[int] = []
     size = 0
     first = first_number
-    strict = codecs.getdecoder("utf-8")
     for number, (raw, long_line) in enumerate(_physical_lines(stream), start=first_number):
         if raw.endswith(b"\r") and not long_line:
             raw = raw[:-1]
@@ -188,10 +197,8 @@ def _line_by_line_batches(stream, first_number: int = 1) -> Iterator[LineBatch]:
             raw = _cut(raw)
             truncated.append(number - first + 1)
         line = raw
-        try:
-            strict(raw)
-        except UnicodeDecodeError:
-            line = raw.decode("utf-8", errors="replace").encode()
+        if not _is_utf8(raw):
+            line = _replaced(raw)
             invalid.append(number - first + 1)
         lines.append(line)
         size += len(raw) + 1
