@@ -8,6 +8,7 @@ audit models; every expected figure below was worked out by hand from SPEC §2.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -167,10 +168,10 @@ def build_ok(warehouse: Path, work: Path, log_dates: list[str] | None = None) ->
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
 
 
-def query(warehouse: Path, sql: str) -> list[tuple]:
+def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params).fetchall()
     finally:
         con.close()
 
@@ -219,6 +220,28 @@ def test_staging_column_contract(built):
         ("feed", "VARCHAR"), ("log_date", "DATE"), ("file_name", "VARCHAR"),
         ("line_number", "BIGINT"), ("raw_line", "VARCHAR"), ("reason", "VARCHAR"),
     ]  # fmt: skip
+
+
+def test_clicks_ids_addresses_and_urls_are_stored_zstd(built):
+    """meta.zstd_columns (macros/materializations/zstd_columns.sql): the table's DDL names
+    zstd for exactly those columns, the stored segments are zstd, and the types are the
+    query's own (test_staging_column_contract)."""
+    zstd = ["click_id", "visitor_id", "url", "ip"]
+    for table in ("base_clicks", "stg_clicks"):
+        (ddl,) = query(
+            built,
+            "SELECT sql FROM duckdb_tables() WHERE schema_name = 'staging' AND table_name = ?",
+            [table],
+        )[0]
+        declared = re.findall(r"(\w+) VARCHAR USING COMPRESSION ZSTD", ddl)
+        assert sorted(declared) == sorted(zstd), ddl
+        stored = query(
+            built,
+            "SELECT column_name, list(DISTINCT compression) FROM pragma_storage_info(?)"
+            " WHERE segment_type = 'VARCHAR' GROUP BY 1",
+            [f"staging.{table}"],
+        )
+        assert {c for c, kinds in stored if kinds == ["ZSTD"]} == set(zstd), stored
 
 
 # ------------------------------------------------------------------------------ parsing
