@@ -1,7 +1,7 @@
 {#-
-    Columns stored zstd-compressed on DuckDB: a model lists them in its config,
-    `meta={'zstd_columns': [...]}` (stg_clicks, base_clicks: ids, IP addresses and URLs, nearly
-    one distinct value per row).
+    Columns stored zstd-compressed on DuckDB: a model lists them in its meta, `zstd_columns`
+    (dbt_project.yml gives the clicks models, base_clicks and stg_clicks, their ids, IP
+    addresses and URLs: nearly one distinct value per row).
 
     DuckDB picks a compression per column segment by trying each of its own (dictionary, FSST,
     ...) on the data; on strings with nearly one value per row that analysis is most of the

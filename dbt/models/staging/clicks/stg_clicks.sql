@@ -1,6 +1,4 @@
 {{ config(**partner_commissions.deduplicated_config(unique_key='click_id')) }}
-{#- nearly one distinct value per row: stored zstd on DuckDB (macros/materializations/zstd_columns.sql) -#}
-{{ config(meta={'zstd_columns': ['click_id', 'visitor_id', 'ip', 'url']}) }}
 
 {#- Valid clicks lines, one row per click_id: the first delivery wins (earliest log_date, file_name,
     line_number). Redeliveries are listed in audit.duplicate_events. -#}

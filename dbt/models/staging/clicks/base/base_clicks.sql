@@ -1,6 +1,4 @@
 {{ config(**partner_commissions.incremental_by_log_date_config()) }}
-{#- nearly one distinct value per row: stored zstd on DuckDB (macros/materializations/zstd_columns.sql) -#}
-{{ config(meta={'zstd_columns': ['click_id', 'visitor_id', 'ip', 'url']}) }}
 
 {#- Every raw line of the `clicks` feed, parsed and checked against SPEC §2. Incremental by
     log date (var log_dates). rejection_reason is NULL for a valid line, else the first rule
