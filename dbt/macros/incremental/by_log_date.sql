@@ -81,6 +81,19 @@
 {%- endmacro %}
 
 
+{#- The log dates an incremental run of this model processes: selected_log_dates() when the
+    model is built incrementally (is_incremental()), else none, as for unset log_dates: the
+    model is built from every row. [] is a night with no new log date. The question "does this
+    build work on the night's rows only" of log_date_filter, the deduplicated models
+    (deduplication.sql) and the revalued sales (sales_to_revalue.sql). -#}
+{% macro nights_log_dates() -%}
+    {%- if not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(partner_commissions.selected_log_dates()) }}
+{%- endmacro %}
+
+
 {#- `<column> in (<dates>)`, or `1 = 0` (no row) for no date; the dates were validated by
     selected_log_dates. -#}
 {% macro _log_date_in(column, dates) -%}
@@ -99,8 +112,8 @@
 {#- WHERE clause restricting raw rows to the selected log dates on an incremental run;
     nothing on a first/full-refresh run or when log_dates is unset; no row when it is []. -#}
 {% macro log_date_filter(column='log_date') -%}
-    {%- set dates = partner_commissions.selected_log_dates() -%}
-    {%- if is_incremental() and dates is not none %}
+    {%- set dates = partner_commissions.nights_log_dates() -%}
+    {%- if dates is not none %}
     where {{ partner_commissions._log_date_in(column, dates) }}
     {%- endif -%}
 {%- endmacro %}

@@ -47,7 +47,7 @@
     {%- endset -%}
     {#- A night ranks the deliveries of its own events only, a few thousand rows: one pass.
         (Split as below, they would be looked up among every valid row three times.) -#}
-    {%- if is_incremental() and partner_commissions.selected_log_dates() is not none -%}
+    {%- if partner_commissions.nights_log_dates() is not none -%}
         {{ return(ranked) }}
     {%- endif -%}
     {#- From scratch, most events are delivered once: only those delivered more than once need
@@ -79,8 +79,8 @@
     the selected log dates: every valid row on a build from scratch or when log_dates is unset,
     none when it is []. -#}
 {% macro valid_deliveries_of_the_nights_events(relation, event_id) -%}
-    {%- set dates = partner_commissions.selected_log_dates() -%}
-    {%- if not is_incremental() or dates is none -%}
+    {%- set dates = partner_commissions.nights_log_dates() -%}
+    {%- if dates is none -%}
         rejection_reason is null
     {%- elif dates | length == 0 -%}
         1 = 0

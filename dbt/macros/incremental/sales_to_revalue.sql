@@ -18,8 +18,8 @@
 {#- The ids of the sales repriced tonight (see above), as a subquery; none (every sale) when
     this is not an incremental night or log_dates is unset; no id when it is []. -#}
 {% macro repriced_sale_ids(stg_sales, stg_fx_rates) -%}
-    {%- set dates = partner_commissions.selected_log_dates() -%}
-    {%- if not is_incremental() or dates is none -%}
+    {%- set dates = partner_commissions.nights_log_dates() -%}
+    {%- if dates is none -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set ids -%}
