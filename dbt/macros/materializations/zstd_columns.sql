@@ -17,6 +17,11 @@
     included) with `using compression zstd` on those columns, then filled by one insert. Every
     other table, and every temporary one (a night's new rows), is built by dbt-duckdb's own
     macro. Other adapters (Spark) ignore the list.
+
+    The list takes effect where dbt-duckdb's materializations create the table: incremental
+    models (base_clicks and stg_clicks are), on their first build and every full refresh. The
+    project's `table` materialization (duckdb_table.sql: one `create or replace table ... as`)
+    does not read it: a table-materialized model listing zstd_columns is stored as any other.
 -#}
 {% macro duckdb__create_table_as(temporary, relation, compiled_code, language='sql', partitioned_by=none, sorted_by=none) -%}
     {%- set zstd_columns = [] if temporary else (config.meta_get('zstd_columns') or []) -%}
