@@ -10,7 +10,7 @@ import pytest
 
 from bench.measure import dir_bytes, run_measured
 from bench.repeats import median_sample, restore, snapshot
-from bench.report import replace_block, runs_line, verdicts
+from bench.report import replace_block, runs_line, table, verdicts
 from bench.stages import dbt_stage, step_stage
 
 
@@ -112,6 +112,35 @@ def test_targets_are_judged_on_the_measured_figures():
         "limit": 2048.0,
         "met": False,
     }
+
+
+def test_the_night_is_judged_against_the_floor_runs_beside_it():
+    def run(seconds: float) -> dict:
+        return {"seconds": seconds, "peak_rss_mb": 100.0, "stages": {}}
+
+    results = {
+        "repeat": 1,
+        "scenarios": {
+            "full": run(90.0),
+            "nightly": run(12.0),
+            "nightly_half_history": run(11.0),
+            "no_new_logs": run(1.5),
+        },
+        "floor": run(30.0),  # beside the full runs: the machine slower then
+        "floor_beside_nights": run(10.0),
+    }
+    v = verdicts(results)
+    assert v["full_vs_floor"]["value"] == 3.0  # 90 / 30
+    assert v["nightly_vs_floor"]["value"] == 1.2  # 12 / 10, not 12 / 30
+    assert not v["nightly_vs_floor"]["met"]
+    results["targets"] = v
+    rows = [line for line in table(results).splitlines() if line.startswith("| floor script")]
+    assert [row.split(" | ")[:2] for row in rows] == [
+        ["| floor script, beside the full runs", "30.0"],
+        ["| floor script, beside the nights", "10.0"],
+    ]
+    del results["floor_beside_nights"]  # results.json of a bench before the nights had their own
+    assert verdicts(results)["nightly_vs_floor"]["value"] == 0.4  # 12 / 30
 
 
 def test_the_readme_block_is_replaced_and_nothing_else():
