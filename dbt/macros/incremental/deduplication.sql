@@ -10,7 +10,9 @@
       event_id           the dedup key as text (key columns joined with '|')
       delivery_rank      1 for the first delivery, 2, 3, ... for redeliveries
       first_log_date, first_file_name, first_line_number   the first delivery
-      same_payload       every column in `payload_columns` equals the first delivery's
+      same_payload       every column in `payload_columns` equals the first delivery's (true
+                         when the list is empty: a model that does not read it, stg_<feed>,
+                         need not fetch the columns)
 -#}
 {% macro ranked_deliveries(relation, key_columns, payload_columns) -%}
     {%- set partition = key_columns | join(', ') -%}
@@ -38,11 +40,15 @@
             first_value(log_date) over ({{ window }}) as first_log_date,
             first_value(file_name) over ({{ window }}) as first_file_name,
             first_value(line_number) over ({{ window }}) as first_line_number,
+            {%- if payload_columns %}
             (
                 {%- for c in payload_columns %}
                 {{ c }} is not distinct from first_value({{ c }}) over ({{ window }}){{ " and" if not loop.last }}
                 {%- endfor %}
             ) as same_payload
+            {%- else %}
+            true as same_payload
+            {%- endif %}
         from ({{ valid }}) as deliveries
     {%- endset -%}
     {#- A night ranks the deliveries of its own events only, a few thousand rows: one pass.
