@@ -10,11 +10,12 @@
       event_id           the dedup key as text (key columns joined with '|')
       delivery_rank      1 for the first delivery, 2, 3, ... for redeliveries
       first_log_date, first_file_name, first_line_number   the first delivery
-      same_payload       every column in `payload_columns` equals the first delivery's (true
-                         when the list is empty: a model that does not read it, stg_<feed>,
-                         need not fetch the columns)
+      same_payload       every column in `payload_columns` equals the first delivery's; true
+                         without them: stg_<feed> keeps first deliveries only and does not read
+                         it, so it passes none and reads no column only a comparison needs
+                         (audit_duplicate_events lists each feed's payload)
 -#}
-{% macro ranked_deliveries(relation, key_columns, payload_columns) -%}
+{% macro ranked_deliveries(relation, key_columns, payload_columns=[]) -%}
     {%- set partition = key_columns | join(', ') -%}
     {%- set window -%}
         partition by {{ partition }} order by log_date, file_name, line_number

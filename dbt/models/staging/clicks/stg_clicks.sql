@@ -11,8 +11,7 @@ with ranked as (
 
     {{ partner_commissions.ranked_deliveries(
         ref('base_clicks'),
-        key_columns=['click_id'],
-        payload_columns=[]
+        key_columns=['click_id']
     ) | indent(4) }}
 
 )

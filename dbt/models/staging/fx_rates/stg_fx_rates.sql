@@ -5,8 +5,7 @@ with ranked as (
 
     {{ partner_commissions.ranked_deliveries(
         ref('base_fx_rates'),
-        key_columns=['rate_date', 'currency'],
-        payload_columns=['usd_per_unit']
+        key_columns=['rate_date', 'currency']
     ) | indent(4) }}
 
 )

@@ -7,8 +7,7 @@ with ranked as (
 
     {{ partner_commissions.ranked_deliveries(
         ref('base_partner_status'),
-        key_columns=['event_id'],
-        payload_columns=['status_at', 'partner_id', 'status']
+        key_columns=['event_id']
     ) | indent(4) }}
 
 )

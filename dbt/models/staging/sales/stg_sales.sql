@@ -7,8 +7,7 @@ with ranked as (
 
     {{ partner_commissions.ranked_deliveries(
         ref('base_sales'),
-        key_columns=['sale_id'],
-        payload_columns=['sold_at', 'customer_id', 'sale_type', 'amount', 'currency', 'refers_to']
+        key_columns=['sale_id']
     ) | indent(4) }}
 
 )

@@ -7,8 +7,7 @@ with ranked as (
 
     {{ partner_commissions.ranked_deliveries(
         ref('base_signups'),
-        key_columns=['signup_id'],
-        payload_columns=['signed_up_at', 'signup_kind', 'account_id', 'visitor_id', 'ref_partner_id', 'program', 'email_hash']
+        key_columns=['signup_id']
     ) | indent(4) }}
 
 )
