@@ -2,10 +2,10 @@
 
 {#- Valid clicks lines, one row per click_id: the first delivery wins (earliest log_date, file_name,
     line_number). Redeliveries are listed in audit.duplicate_events. Only the columns the
-    models after it read: `url`, `ip` and `user_agent` stay in base_clicks (every line, typed),
-    where audit.duplicate_events compares redeliveries on them. Written here too, they were
-    5.4 M near-unique strings written a second time on a bench year (stg_clicks' rows 2.4-2.7 s
-    with them, 1.1 s without). -#}
+    models after it read: `url`, `ip` and `user_agent` are checked in base_clicks and not
+    stored (audit.duplicate_events compares redeliveries on them from their raw lines). Stored
+    here, they were 5.4 M near-unique strings a bench year (stg_clicks' rows 2.4-2.7 s with
+    them, 1.1 s without). -#}
 
 with ranked as (
 
