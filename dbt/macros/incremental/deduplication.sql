@@ -167,3 +167,42 @@
 {% macro spark__deduplicated_config(unique_key) -%}
     {{ return({'materialized': 'table'}) }}
 {%- endmacro %}
+
+
+{#- The rows of `relation` (a raw table) at the places listed in `places` (a CTE with
+    log_date, file_name and line_number): a few lines of a large table, e.g. the raw lines of
+    redeliveries. -#}
+{% macro rows_at(relation, places) -%}
+    {{ return(adapter.dispatch('rows_at', 'partner_commissions')(relation, places)) }}
+{%- endmacro %}
+
+{% macro default__rows_at(relation, places) -%}
+    select rows_found.*
+    from (select * from {{ relation }}) as rows_found
+    inner join {{ places }} as places
+        on
+            rows_found.log_date = places.log_date
+            and rows_found.file_name = places.file_name
+            and rows_found.line_number = places.line_number
+{%- endmacro %}
+
+{#- DuckDB: found on the key columns, then fetched by rowid (as duckdb__valid_deliveries_of):
+    joined and then parsed, the raw lines' text was read for every line of the table (a
+    night's audit.duplicate_events read a whole year of raw clicks). -#}
+{% macro duckdb__rows_at(relation, places) -%}
+    {%- if model.resource_type == 'unit_test' or relation.limit is not none -%}
+        {#- a unit test's fixture (a CTE) or `dbt build --empty`'s subquery: no rowid -#}
+        {{ return(partner_commissions.default__rows_at(relation, places)) }}
+    {%- endif %}
+    select *
+    from {{ relation }}
+    where rowid in (
+        select rows_found.rowid
+        from {{ relation }} as rows_found
+        inner join {{ places }} as places
+            on
+                rows_found.log_date = places.log_date
+                and rows_found.file_name = places.file_name
+                and rows_found.line_number = places.line_number
+    )
+{%- endmacro %}
