@@ -97,7 +97,7 @@ click_lines as (
 
 ),
 
-click_fields as (
+click_docs as (
 
     select
         click_lines_to_read.event_id,
@@ -105,13 +105,22 @@ click_fields as (
         click_lines_to_read.file_name,
         click_lines_to_read.line_number,
         click_lines_to_read.delivery_role,
-        {{ partner_commissions.json_fields('click_lines.raw_line', ['url', 'ip', 'user_agent']) | indent(4) }}
+        {{ partner_commissions.json_doc('click_lines.raw_line') }} as doc
     from click_lines_to_read
     inner join click_lines
         on
             click_lines_to_read.log_date = click_lines.log_date
             and click_lines_to_read.file_name = click_lines.file_name
             and click_lines_to_read.line_number = click_lines.line_number
+
+),
+
+click_fields as (
+
+    select
+        *,
+        {{ partner_commissions.json_fields('doc', ['url', 'ip', 'user_agent']) | indent(4) }}
+    from click_docs
 
 ),
 
