@@ -59,6 +59,14 @@ RAW: dict[str, dict[date, list]] = {
             js(click_id="k2", ts="2026-01-30T09:00:00", partner_id="P1", landing="partner_program"),
             js(click_id="k3", ts="2026-01-31T23:30:00-01:00", partner_id="P2", url=""),
             js(click_id="k4", ts="2026-01-31T10:00:00Z", partner_id="P1", landing="home"),
+            # k3 again, with a url where its first delivery's was blank (compared from the
+            # raw lines: base_clicks keeps no url)
+            js(
+                click_id="k3",
+                ts="2026-01-31T23:30:00-01:00",
+                partner_id="P2",
+                url="https://example.com/?ref=P2",
+            ),
         ],
     },
     "signups": {
@@ -340,6 +348,7 @@ def test_duplicates_point_to_the_first_delivery(built):
     assert rows == [
         ("clicks", J30, F30, 3, "k1", J30, F30, 1, True),
         ("clicks", J31, F31, 1, "k2", J30, F30, 2, False),  # landing differs: not applied
+        ("clicks", J31, F31, 4, "k3", J31, F31, 2, False),  # url differs (raw lines)
         ("fx_rates", J30, F30, 2, "2026-01-30|EUR", J30, F30, 1, False),
         ("sales", J30, F30, 9, "s1", J30, F30, 1, True),
         ("sales", J31, F31, 1, "s1", J30, F30, 1, True),  # 10.10 == 10.1
@@ -377,7 +386,7 @@ def test_lines_reconcile_per_feed_and_log_date(built):
     assert rows == [
         # feed, log date, raw lines, staged, rejected, duplicates
         ("clicks", J30, 5, 2, 2, 1),
-        ("clicks", J31, 3, 1, 1, 1),
+        ("clicks", J31, 4, 1, 1, 2),
         ("fx_rates", J30, 3, 1, 1, 1),
         ("partner_status", J31, 2, 1, 1, 0),
         ("sales", J30, 9, 5, 3, 1),
