@@ -1,14 +1,14 @@
 {#-
     Columns stored zstd-compressed on DuckDB: a model lists them in its meta, `zstd_columns`
-    (dbt_project.yml gives the clicks models their ids, and base_clicks also its IP addresses
-    and URLs: nearly one distinct value per row).
+    (dbt_project.yml gives the clicks models, base_clicks and stg_clicks, their ids: nearly
+    one distinct value per row).
 
     DuckDB picks a compression per column segment by trying each of its own (dictionary, FSST,
     ...) on the data; on strings with nearly one value per row that analysis is most of the
     write, and dictionary + FSST stores them larger than zstd does. Writing a year of bench
     clicks' valid rows (5.4 M) as stg_clicks: 9.9 s and 923 blocks of 256 kB by default, 6.3 s
     and 377 blocks with those four columns zstd (reading them back: 1.33 against 1.40 s; since
-    then stg_clicks keeps no IP address or URL).
+    then neither clicks model keeps an IP address or URL).
     DuckDB keeps a column's compression with the table, so the rows a night appends are
     compressed the same way.
 
