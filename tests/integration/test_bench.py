@@ -12,6 +12,7 @@ from bench.measure import dir_bytes, run_measured
 from bench.repeats import median_sample, restore, snapshot
 from bench.report import replace_block, runs_line, table, verdicts
 from bench.stages import dbt_stage, step_stage
+from bench.workspace import add_log_dates
 
 
 def test_peak_rss_counts_a_child_process(tmp_path: Path):
@@ -218,5 +219,30 @@ def test_a_restored_night_starts_from_the_history_as_built(tmp_path: Path):
     assert (after.st_ino, after.st_ctime_ns, after.st_nlink) == (
         before.st_ino,
         before.st_ctime_ns,
+        before.st_nlink,
+    )
+
+
+def test_building_a_scenario_leaves_the_other_scenarios_files_as_they_were(tmp_path: Path):
+    # Two scenarios over the same cached log (the nightly's history and the half history's):
+    # building the second must not change the first one's file as the pipeline sees it
+    # (size, mtime, ctime, inode: core/fingerprints.py), or its next run hashes it again.
+    cache = tmp_path / "cache" / "raw" / "clicks" / "2026-10-30.jsonl"
+    cache.parent.mkdir(parents=True)
+    cache.write_text("{}\n")
+    add_log_dates(tmp_path / "nightly", cache.parents[1], ["2026-10-30"])
+    first = tmp_path / "nightly" / "raw" / "clicks" / "2026-10-30.jsonl"
+    before = first.stat()
+
+    add_log_dates(tmp_path / "half", cache.parents[1], ["2026-10-30"])
+    (tmp_path / "half" / "raw" / "clicks" / "2026-10-30.jsonl").unlink()  # as restore() does
+
+    after = first.stat()
+    assert first.read_text() == "{}\n"
+    assert (after.st_size, after.st_mtime_ns, after.st_ctime_ns, after.st_ino, after.st_nlink) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ctime_ns,
+        before.st_ino,
         before.st_nlink,
     )
