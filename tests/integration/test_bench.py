@@ -12,6 +12,7 @@ from bench.measure import dir_bytes, run_measured
 from bench.repeats import median_sample, restore, snapshot
 from bench.report import replace_block, runs_line, table, verdicts
 from bench.stages import dbt_stage, step_stage
+from bench.timeline import Span, lines, summary
 from bench.workspace import add_log_dates
 
 
@@ -246,3 +247,17 @@ def test_building_a_scenario_leaves_the_other_scenarios_files_as_they_were(tmp_p
         before.st_ino,
         before.st_nlink,
     )
+
+
+def test_the_timeline_sums_thread_seconds_over_the_nodes_span():
+    # Two nodes overlapping for 0.5 s, then a gap, then a test: 3.5 thread-s over 3.5 s.
+    spans = [Span("stg_clicks", 0.5, 2.5), Span("base_clicks", 0.0, 1.0), Span("x?", 3.0, 3.5)]
+    assert summary(spans) == {"span": 3.5, "thread_seconds": 3.5, "parallelism": 1.0}
+    assert summary([Span("a", 1.0, 2.0), Span("b", 1.0, 2.0)])["parallelism"] == 2.0
+    assert summary([]) == {"span": 0.0, "thread_seconds": 0.0, "parallelism": 0.0}
+    # in start order, a bar of 10 columns a second starting at the node's start
+    assert lines(spans) == [
+        "  0.00   1.00  1.00 ========== base_clicks",
+        "  0.50   2.50  2.00      ==================== stg_clicks",
+        "  3.00   3.50  0.50                               ===== x?",
+    ]
