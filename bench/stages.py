@@ -31,24 +31,30 @@ def dbt_stage(asset_key: list[str], is_check: bool) -> str:
     return STAGE_OF_SCHEMA.get(asset_key[0], "marts")
 
 
-def dbt_node_seconds(dagster_home: Path, run_id: str) -> dict[str, float]:
-    """Thread-seconds per stage of one run's dbt nodes: the `Execution Duration` dagster-dbt
-    records on each model's materialization and each data test's check evaluation (the run
-    command's dbt writes no run_results.json: defs/transform/dbt_models.py)."""
+def dbt_nodes(instance, run_id: str):
+    """(when recorded, asset key path, is a data test, seconds) of each dbt node of one run:
+    the `Execution Duration` dagster-dbt records on each model's materialization and each data
+    test's check evaluation (the run command's dbt writes no run_results.json:
+    defs/transform/dbt_models.py). Not the loaders', publishing's or our own checks' events."""
     import dagster as dg
 
     kinds = {dg.DagsterEventType.ASSET_MATERIALIZATION, dg.DagsterEventType.ASSET_CHECK_EVALUATION}
+    for record in instance.all_logs(run_id, of_type=kinds):
+        event = record.dagster_event
+        data = event.event_specific_data
+        is_check = event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        record_of = data if is_check else data.materialization
+        duration = record_of.metadata.get("Execution Duration")
+        if duration is not None:
+            yield record.timestamp, record_of.asset_key.path, is_check, float(duration.value)
+
+
+def dbt_node_seconds(dagster_home: Path, run_id: str) -> dict[str, float]:
+    """Thread-seconds per stage of one run's dbt nodes (dbt_nodes)."""
     seconds: dict[str, float] = defaultdict(float)
     with open_instance(dagster_home) as instance:
-        for record in instance.all_logs(run_id, of_type=kinds):
-            event = record.dagster_event
-            data = event.event_specific_data
-            is_check = event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
-            record_of = data if is_check else data.materialization
-            key, metadata = record_of.asset_key, record_of.metadata
-            duration = metadata.get("Execution Duration")
-            if duration is not None:  # dbt's nodes only: not the loaders, not our own checks
-                seconds[dbt_stage(key.path, is_check)] += float(duration.value)
+        for _, key, is_check, duration in dbt_nodes(instance, run_id):
+            seconds[dbt_stage(key, is_check)] += duration
     return dict(seconds)
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from dagster_project.cli.instance import open_instance
 
+from .stages import dbt_nodes
+
 
 @dataclass(frozen=True)
 class Span:
@@ -62,33 +64,17 @@ def node_spans(dagster_home: Path, run_id: str | None = None) -> tuple[str, list
             if not runs:
                 raise SystemExit(f"no transform run in {dagster_home}")
             run_id = runs[0].run_id
-        records = instance.all_logs(run_id)
         started = [
-            r.timestamp
-            for r in records
-            if r.dagster_event
-            and r.dagster_event.event_type == dg.DagsterEventType.STEP_START
-            and r.step_key == "dbt_models"
+            step.start_time
+            for step in instance.get_run_step_stats(run_id)
+            if step.step_key == "dbt_models" and step.start_time
         ]
         if not started:
             raise SystemExit(f"run {run_id} has no dbt step")
         spans = []
-        for record in records:
-            event = record.dagster_event
-            if event is None:
-                continue
-            if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
-                recorded, suffix = event.event_specific_data.materialization, ""
-            elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
-                recorded, suffix = event.event_specific_data, "?"
-            else:
-                continue
-            duration = recorded.metadata.get("Execution Duration")
-            if duration is None:  # not a dbt node (the loaders, our own checks, publishing)
-                continue
-            end = record.timestamp - started[0]
-            name = recorded.asset_key.path[-1] + suffix
-            spans.append(Span(name, end - float(duration.value), end))
+        for recorded, key, is_check, seconds in dbt_nodes(instance, run_id):
+            end = recorded - started[0]
+            spans.append(Span(key[-1] + ("?" if is_check else ""), end - seconds, end))
     return run_id, spans
 
 
