@@ -77,6 +77,7 @@ def run_pipeline(name: str, data_dir: Path, new_dates: list[str], env: dict) -> 
         raise BenchError(f"{name}: the run failed:\n{measured.output[-3000:]}")
     result = {
         "seconds": round(measured.seconds, 2),
+        "cpu_seconds": round(measured.cpu_seconds, 1),
         "peak_rss_mb": round(measured.peak_rss_mb, 1),
         "largest_process_mb": round(measured.largest_process_mb, 1),
         "spilled_mb": round(measured.spilled_mb, 1),
@@ -179,6 +180,7 @@ def run_floor(data_dir: Path, env: dict, label: str = "") -> dict:
         raise BenchError(f"the floor script failed or disagrees:\n{measured.output[-3000:]}")
     result = {
         "seconds": round(measured.seconds, 2),
+        "cpu_seconds": round(measured.cpu_seconds, 1),
         "script_seconds": figures.get("seconds"),
         "peak_rss_mb": round(measured.peak_rss_mb, 1),
         "spilled_mb": round(measured.spilled_mb, 1),

@@ -1,9 +1,15 @@
-"""Wall time and peak memory of a command and every process it starts (Linux /proc).
+"""Wall time, CPU time and peak memory of a command and every process it starts (Linux /proc).
 
 Peak RSS is the largest *sum* over the process tree at any sample (the Dagster run and its dbt
 subprocess are alive at the same time), sampled every 0.1 s; `wait4` gives the largest
 single process (the command or a descendant it waited for), as a cross-check that a short
 spike between samples is not missed.
+
+CPU seconds are the machine's busy time while the command ran (/proc/stat: user, nice,
+system, irq, softirq; not idle, I/O wait or steal), not the command's own: the dbt process
+the pipeline starts is not a child `wait4` accounts for. On the bench machine nothing else
+runs, and the figure says how much work a run is beside how long it takes: a run that keeps
+both cores busy is bound by its work, not by its scheduling.
 """
 
 from __future__ import annotations
@@ -26,6 +32,19 @@ class Measured:
     returncode: int
     output: str
     spilled_mb: float = 0.0  # the largest total size of `watch_dir` (DuckDB's spill files)
+    cpu_seconds: float = 0.0  # the machine's busy CPU-seconds while it ran (busy_cpu_seconds)
+
+
+def busy_cpu_seconds(stat_line: str, ticks_per_second: int) -> float:
+    """Busy CPU-seconds in /proc/stat's `cpu` line (every core): user, nice, system, irq and
+    softirq ticks (guest time is counted in user); idle, iowait and steal are not busy."""
+    user, nice, system, _idle, _iowait, irq, softirq = map(int, stat_line.split()[1:8])
+    return (user + nice + system + irq + softirq) / ticks_per_second
+
+
+def machine_busy_seconds() -> float:
+    with open("/proc/stat") as stat:
+        return busy_cpu_seconds(stat.readline(), os.sysconf("SC_CLK_TCK"))
 
 
 def _children_by_parent() -> dict[int, list[int]]:
@@ -81,6 +100,7 @@ def run_measured(
     """Run `command`, its output to `log` (and returned), sampling its tree's memory and the
     size of `watch_dir` (where DuckDB spills)."""
     peak = spilled = 0
+    busy_before = machine_busy_seconds()
     started = time.perf_counter()
     with open(log, "w") as out:
         proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
@@ -98,6 +118,7 @@ def run_measured(
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - started
+        cpu_seconds = machine_busy_seconds() - busy_before
         stop.set()
         sampler.join()
     return Measured(
@@ -107,4 +128,5 @@ def run_measured(
         returncode=returncode,
         output=log.read_text(),
         spilled_mb=spilled / 2**20,
+        cpu_seconds=cpu_seconds,
     )

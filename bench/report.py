@@ -84,18 +84,32 @@ def _rate(stage: dict | None) -> str:
     return text
 
 
+def _cpu(run: dict) -> str:
+    """The run's busy CPU-seconds and how many cores that kept busy on average (its wall
+    time): '55.1 (1.72)'; '–' for results measured before the bench took it."""
+    if "cpu_seconds" not in run or not run["seconds"]:
+        return "–"
+    return f"{run['cpu_seconds']:.1f} ({run['cpu_seconds'] / run['seconds']:.2f})"
+
+
 def table(results: dict) -> str:
     """A Markdown table: one row per scenario, stage seconds with rows per second."""
-    head = ["scenario", "wall s", "peak RSS MB", *(f"{s} s (rows/s)" for s in STAGES)]
+    head = [
+        "scenario",
+        "wall s",
+        "CPU s (cores busy)",
+        "peak RSS MB",
+        *(f"{s} s (rows/s)" for s in STAGES),
+    ]
     head = [h.replace(" (rows/s)", "") if h.split()[0] in ("tests", "checks") else h for h in head]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, sc in results["scenarios"].items():
-        cells = [name, f"{sc['seconds']:.1f}", f"{sc['peak_rss_mb']:,.0f}"]
+        cells = [name, f"{sc['seconds']:.1f}", _cpu(sc), f"{sc['peak_rss_mb']:,.0f}"]
         cells += [_rate(sc["stages"].get(stage)) for stage in STAGES]
         lines.append("| " + " | ".join(cells) + " |")
     for name, floor in floor_runs(results).items():
         lines.append(
-            f"| {name} | {floor['seconds']:.1f} | {floor['peak_rss_mb']:,.0f} |"
+            f"| {name} | {floor['seconds']:.1f} | {_cpu(floor)} | {floor['peak_rss_mb']:,.0f} |"
             + " |" * len(STAGES)
         )
     runs = runs_line(results)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.measure import dir_bytes, run_measured
+from bench.measure import busy_cpu_seconds, dir_bytes, run_measured
 from bench.repeats import median_sample, restore, snapshot
 from bench.report import replace_block, runs_line, table, verdicts
 from bench.stages import dbt_stage, step_stage
@@ -40,6 +40,33 @@ def test_peak_rss_counts_a_child_process(tmp_path: Path):
     assert measured.spilled_mb == 3.0  # the 3 MB file written into the watched directory
     assert measured.peak_rss_mb >= 400  # both at once: the tree's total
     assert 300 <= measured.largest_process_mb < 400  # the largest single process
+
+
+def test_busy_cpu_seconds_count_work_not_idle_iowait_or_steal():
+    # /proc/stat's cpu line: user nice system idle iowait irq softirq steal guest guest_nice
+    line = "cpu  1200 30 250 98000 400 6 14 75 0 0"
+    assert busy_cpu_seconds(line, 100) == 15.0  # (1200 + 30 + 250 + 6 + 14) / 100
+    assert busy_cpu_seconds(line, 1000) == 1.5
+
+
+def test_cpu_seconds_count_the_work_of_a_child_process(tmp_path: Path):
+    # the command's child burns CPU and prints how much: the machine's busy time while the
+    # command ran holds at least that (and a child that sleeps is not counted as busy)
+    child = (
+        "import time\n"
+        "while time.process_time() < 0.6: pass\n"
+        "time.sleep(0.5)\n"
+        "print(time.process_time())"
+    )
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}])"
+    measured = run_measured(
+        [sys.executable, "-c", parent], env=dict(os.environ), cwd=tmp_path, log=tmp_path / "log"
+    )
+    assert measured.returncode == 0
+    burnt = float(measured.output.split()[-1])
+    assert burnt >= 0.6
+    assert measured.cpu_seconds >= burnt - 0.05  # /proc/stat counts in ticks of 10 ms
+    assert measured.cpu_seconds < measured.seconds * os.cpu_count()
 
 
 def test_spill_directory_removed_while_measured_counts_as_empty(tmp_path: Path, monkeypatch):
@@ -136,10 +163,11 @@ def test_the_night_is_judged_against_the_floor_runs_beside_it():
     assert v["nightly_vs_floor"]["value"] == 1.2  # 12 / 10, not 12 / 30
     assert not v["nightly_vs_floor"]["met"]
     results["targets"] = v
+    results["floor"]["cpu_seconds"] = 45.0  # a run measured with its CPU time
     rows = [line for line in table(results).splitlines() if line.startswith("| floor script")]
-    assert [row.split(" | ")[:2] for row in rows] == [
-        ["| floor script, beside the full runs", "30.0"],
-        ["| floor script, beside the nights", "10.0"],
+    assert [row.split(" | ")[:3] for row in rows] == [
+        ["| floor script, beside the full runs", "30.0", "45.0 (1.50)"],  # 45 CPU-s in 30 s
+        ["| floor script, beside the nights", "10.0", "–"],  # measured before the bench took it
     ]
     del results["floor_beside_nights"]  # results.json of a bench before the nights had their own
     assert verdicts(results)["nightly_vs_floor"]["value"] == 0.4  # 12 / 30
