@@ -1,10 +1,16 @@
-{{ config(**partner_commissions.deduplicated_config(unique_key='month')) }}
+{{ config(
+    pre_hook="{{ partner_commissions.remember_first_new_click_month(ref('stg_clicks')) }}",
+    post_hook="{{ partner_commissions.forget_first_new_click_month() }}",
+    **partner_commissions.deduplicated_config(unique_key='month')
+) }}
 
 {#- Clicks per partner and UTC calendar month of the click: how many, and how many distinct
     visitors, for every partner_id a click names (partner_funnel_monthly keeps the known
     partners). Incremental like stg_clicks, and rebuilt whenever it is: a night only adds
     clicks (each first delivered in its log dates), so it recomputes the months those clicks
-    fall in, from every click of those months, and keeps the other months as they are. -#}
+    fall in, from every click of those months, and keeps the other months as they are. On
+    DuckDB it reads only the clicks from the first of those months on
+    (macros/incremental/new_click_months.sql). -#}
 
 with clicks as (
 
@@ -14,6 +20,9 @@ with clicks as (
         visitor_id,
         log_date
     from {{ ref('stg_clicks') }}
+    {%- if is_incremental() %}
+    where {{ partner_commissions.clicked_from_first_new_click_month('clicked_at') }}
+    {%- endif %}
 
 ),
 
