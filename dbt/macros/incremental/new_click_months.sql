@@ -6,9 +6,10 @@
 
     On DuckDB the model's pre-hook keeps the first of those months in a session variable, and
     the model reads only the clicks from its first instant on: a constant once the query is
-    planned, which DuckDB compares with each row group's clicked_at range, skipping the older
-    row groups without reading them (the staged clicks are appended night after night, so
-    their row groups follow time). The month travels as a variable, never pasted into the SQL.
+    planned, which DuckDB compares with each row group's clicked_at range, skipping without
+    reading them the row groups that hold older clicks only (most of them: clicks are staged
+    roughly in the order they happen). The month travels as a variable, never pasted into the
+    SQL.
     The post-hook forgets it. Where no hook ran (a dbt unit test, another engine) the model
     reads every click: the bound only ever spares reading clicks of months it does not
     recompute, never changes what it computes.
