@@ -15,6 +15,13 @@
     recompute, never changes what it computes.
 -#}
 
+{#- The session variable's name: one place, since a misspelt name would not fail, only read
+    every click again (getvariable of an unset name is NULL). -#}
+{% macro _first_new_click_month_variable() -%}
+    partner_commissions_first_new_click_month
+{%- endmacro %}
+
+
 {#- Pre-hook: the first month holding a click the night's log dates deliver (NULL when they
     deliver none: no month is recomputed, and every click is read as before). Nothing on a
     full build or another engine. -#}
@@ -28,7 +35,7 @@
 {% macro duckdb__remember_first_new_click_month(stg_clicks) -%}
     {%- set dates = partner_commissions.nights_log_dates() -%}
     {%- if dates is not none -%}
-        set variable partner_commissions_first_new_click_month = (
+        set variable {{ partner_commissions._first_new_click_month_variable() }} = (
             select min(cast({{ dbt.date_trunc('month', 'clicked_at') }} as date))
             from {{ stg_clicks }}
             where {{ partner_commissions._log_date_in('log_date', dates) }}
@@ -46,7 +53,7 @@
 {%- endmacro %}
 
 {% macro duckdb__forget_first_new_click_month() -%}
-    reset variable partner_commissions_first_new_click_month
+    reset variable {{ partner_commissions._first_new_click_month_variable() }}
 {%- endmacro %}
 
 
@@ -62,6 +69,6 @@
 
 {% macro duckdb__clicked_from_first_new_click_month(clicked_at) -%}
     {{ clicked_at }} >= cast(coalesce(
-        getvariable('partner_commissions_first_new_click_month'), date '0001-01-01'
+        getvariable('{{ partner_commissions._first_new_click_month_variable() }}'), date '0001-01-01'
     ) as timestamp)
 {%- endmacro %}

@@ -12,6 +12,8 @@
     DuckDB it reads only the clicks from the first of those months on
     (macros/incremental/new_click_months.sql). -#}
 
+{% set nights_clicks_only = is_incremental() -%}
+
 with clicks as (
 
     select
@@ -20,13 +22,12 @@ with clicks as (
         visitor_id,
         log_date
     from {{ ref('stg_clicks') }}
-    {%- if is_incremental() %}
+    {%- if nights_clicks_only %}
     where {{ partner_commissions.clicked_from_first_new_click_month('clicked_at') }}
     {%- endif %}
 
 ),
 
-{% set nights_clicks_only = is_incremental() -%}
 {% if nights_clicks_only -%}
 months_with_new_clicks as (
 
