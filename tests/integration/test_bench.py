@@ -16,6 +16,13 @@ from bench.timeline import Span, lines, summary
 from bench.workspace import add_log_dates
 
 
+def as_the_pipeline_sees_it(path: Path) -> tuple[int, int, int, int, int]:
+    """What core/fingerprints.py compares to decide whether a loaded file may have changed
+    (size, mtime, ctime, inode), and its link count: a new hard link changes its ctime."""
+    st = path.stat()
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_nlink)
+
+
 def test_peak_rss_counts_a_child_process(tmp_path: Path):
     # the command starts a child that holds 300 MB while the parent holds 100 MB
     child = "x = bytearray(300 * 2**20); import time; time.sleep(1.0)"
@@ -220,7 +227,7 @@ def test_a_restored_night_starts_from_the_history_as_built(tmp_path: Path):
     (data_dir / ".dagster").mkdir()
     (data_dir / ".dagster" / "runs.db").write_text("history runs")
     (data_dir / "warehouse.duckdb").write_text("history")
-    before = history_file.stat()
+    before = as_the_pipeline_sees_it(history_file)
 
     kept = snapshot(data_dir)
     for night in range(2):
@@ -244,12 +251,7 @@ def test_a_restored_night_starts_from_the_history_as_built(tmp_path: Path):
         assert (data_dir / ".dagster" / "runs.db").read_text() == "history runs"
     # The history's raw file was never linked or copied again: a new link changes its ctime,
     # and the pipeline would hash it again as possibly rewritten (core/fingerprints.py).
-    after = history_file.stat()
-    assert (after.st_ino, after.st_ctime_ns, after.st_nlink) == (
-        before.st_ino,
-        before.st_ctime_ns,
-        before.st_nlink,
-    )
+    assert as_the_pipeline_sees_it(history_file) == before
 
 
 def test_building_a_scenario_leaves_the_other_scenarios_files_as_they_were(tmp_path: Path):
@@ -261,20 +263,13 @@ def test_building_a_scenario_leaves_the_other_scenarios_files_as_they_were(tmp_p
     cache.write_text("{}\n")
     add_log_dates(tmp_path / "nightly", cache.parents[1], ["2026-10-30"])
     first = tmp_path / "nightly" / "raw" / "clicks" / "2026-10-30.jsonl"
-    before = first.stat()
+    before = as_the_pipeline_sees_it(first)
 
     add_log_dates(tmp_path / "half", cache.parents[1], ["2026-10-30"])
     (tmp_path / "half" / "raw" / "clicks" / "2026-10-30.jsonl").unlink()  # as restore() does
 
-    after = first.stat()
     assert first.read_text() == "{}\n"
-    assert (after.st_size, after.st_mtime_ns, after.st_ctime_ns, after.st_ino, after.st_nlink) == (
-        before.st_size,
-        before.st_mtime_ns,
-        before.st_ctime_ns,
-        before.st_ino,
-        before.st_nlink,
-    )
+    assert as_the_pipeline_sees_it(first) == before
 
 
 def test_the_timeline_sums_thread_seconds_over_the_nodes_span():
