@@ -64,9 +64,7 @@ def test_files_of_any_size_give_the_rules_rows(
             expected = reference_rows(contents[day])
             assert rows_of(con, day) == expected, f"{day}: {contents[day]!r}"
             assert result.rows == len(expected)
-        recorded = dict(
-            con.execute("SELECT log_date, rows_loaded FROM raw._file_loads").fetchall()
-        )
+        recorded = dict(con.execute("SELECT log_date, rows_loaded FROM raw._file_loads").fetchall())
         assert recorded == {day: len(reference_rows(contents[day])) for day in days}
 
 
