@@ -83,3 +83,13 @@ def test_files_of_any_size_give_the_rules_rows(
 def test_non_empty_lines_counts_the_rows_a_text_becomes(text: bytes, rows: int):
     assert raw_loading.non_empty_lines(text) == rows
     assert len([line for line in text.split(b"\n") if line]) == rows
+
+
+def test_a_date_loaded_twice_in_one_transaction_keeps_the_second_file(tmp_path: Path):
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_bytes(b"first 1\nfirst 2\n")
+    second.write_bytes(b"second\n")
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        ensure_raw_schema(con)
+        list(load_partitions(con, "clicks", [(DAY, [first]), (DAY, [second])]))
+        assert rows_of(con, DAY) == [(1, "second", True, False)]

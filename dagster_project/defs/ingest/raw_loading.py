@@ -144,6 +144,8 @@ class _LineWriter:
 
     def replace(self, log_date: date) -> None:
         """The log date's rows loaded before go before the next lines are written."""
+        if any(waiting_date == log_date for waiting_date, _, _ in self._waiting):
+            self.flush()  # the same date twice in a transaction: the second file replaces
         self._deletes.append(log_date)
 
     def add(self, log_date: date, file_name: str, batch: LineBatch) -> int:
