@@ -1,7 +1,8 @@
-"""raw_loading._LineWriter: small files' lines written several files to a statement, big or
-flagged batches one to a statement, old rows of a reloaded log date deleted first. Whatever
-the thresholds, raw.<feed> must hold exactly the rows the line-by-line rules give each file
-(test_log_lines.reference_rows), and each file's row count must be its rows."""
+"""line_writer.LineWriter, through raw_loading.load_partitions: small files' lines written
+several files to a statement, big or flagged batches one to a statement, old rows of a
+reloaded log date deleted first. Whatever the thresholds, raw.<feed> must hold exactly the
+rows the line-by-line rules give each file (test_log_lines.reference_rows), and each file's
+row count must be its rows."""
 
 import random
 from datetime import date, timedelta
@@ -11,7 +12,7 @@ import duckdb
 import pytest
 
 from dagster_project.core import log_lines
-from dagster_project.defs.ingest import raw_loading
+from dagster_project.defs.ingest import line_writer
 from dagster_project.defs.ingest.raw_loading import ensure_raw_schema, load_partitions
 from tests.unit.test_log_lines import MAX, PIECES, reference_rows
 
@@ -41,8 +42,8 @@ def rows_of(con, log_date: date) -> list[tuple[int, str, bool, bool]]:
 def test_files_of_any_size_give_the_rules_rows(
     tmp_path: Path, monkeypatch, small_limits, small_bytes, flush_bytes
 ):
-    monkeypatch.setattr(raw_loading, "_SMALL_BYTES", small_bytes)
-    monkeypatch.setattr(raw_loading, "_FLUSH_BYTES", flush_bytes)
+    monkeypatch.setattr(line_writer, "_SMALL_BYTES", small_bytes)
+    monkeypatch.setattr(line_writer, "_FLUSH_BYTES", flush_bytes)
     rng = random.Random(7)
     days = [DAY + timedelta(days=n) for n in range(40)]
     contents = {}
@@ -81,7 +82,7 @@ def test_files_of_any_size_give_the_rules_rows(
     ],
 )
 def test_non_empty_lines_counts_the_rows_a_text_becomes(text: bytes, rows: int):
-    assert raw_loading.non_empty_lines(text) == rows
+    assert line_writer.non_empty_lines(text) == rows
     assert len([line for line in text.split(b"\n") if line]) == rows
 
 
