@@ -29,7 +29,7 @@ run: install
 
 ## test: lint and the whole suite side by side (what .ci/run calls); fails if either fails.
 ## Side by side because neither keeps both cores busy alone (sqlfluff ≈ 75 %, the suite's
-## first minutes ≈ 65 %: bench/README.md, "The test suite"); their lines come interleaved.
+## first minutes ≈ 65 %: bench/HISTORY.md, "The test suite"); their lines come interleaved.
 test: install
 	@$(MAKE) --no-print-directory -j2 lint suite
 

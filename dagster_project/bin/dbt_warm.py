@@ -93,7 +93,7 @@ def format_only_the_lines_each_log_keeps() -> None:
     format every event as a line, then hand it to a Python logger that drops it below the
     log's level: each statement's SQL event (debug) was serialized twice to be thrown away,
     ≈ 3 s of a tiny build's 22 CPU-seconds, all of it under the GIL its two threads share
-    (bench/README.md). Here a logger first asks its Python logger whether it would keep the
+    (bench/HISTORY.md). Here a logger first asks its Python logger whether it would keep the
     line, at the level it would send it at (dbt_common's send_to_logger, with dbt_common's
     own map of levels); what is written is unchanged. Best effort: a dbt whose logger looks
     otherwise is left as it is."""
@@ -160,7 +160,7 @@ def warm_up(project_dir: str, server: socket.socket) -> None:
     later command. This used to run `dbt parse` instead (2.2-2.4 s on an idle machine, more
     beside a run's loading): a night's build asked for dbt before it was done and waited for
     it (`[dbt] build:` to the first node built 3.9-4.9 s, against 2.0-3.6 s reading the
-    state; bench/README.md, twelfth round). It reads the state only: no file of the project
+    state; bench/HISTORY.md, twelfth round). It reads the state only: no file of the project
     is written, no warehouse opened, no thread started (a parse starts dbt's static parser's
     pool, and a child forked after that which parses a model would wait forever on it). Best
     effort: a failure only leaves dbt less warm; a stale state only compiles macros nobody

@@ -3,7 +3,7 @@
 The run command and the runs the daemon launches start every dbt command as a process of its
 own (`dbt parse`; the build: a child of the warm dbt server, cli/warm_dbt.py, in the run
 command) and read only dbt's manifest and its event stream. dagster-dbt imports dbt-core
-whenever it is installed (1.0 s of every run: bench/README.md), for two things this project
+whenever it is installed (1.0 s of every run: bench/HISTORY.md), for two things this project
 does not use: dbt's selection engine (for `@dbt_assets` selecting less than every model) and
 an in-process dbt adapter for column metadata and row counts (resources.DbtCli already turns
 that off). Without dbt-core, dagster-dbt takes its own path, the one users of the dbt Fusion

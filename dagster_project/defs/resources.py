@@ -73,9 +73,9 @@ class DbtCli(DbtCliResource):
     """dagster-dbt's dbt resource without its in-process dbt adapter.
 
     Before each dbt command, DbtCliResource loads the dbt project, profile and adapter inside
-    the Dagster process, a cost every run pays (bench/README.md). It uses that adapter only to fetch
-    column metadata and row counts on request, which this project does not ask for; with no
-    adapter (the state DbtCliResource itself falls back to when loading fails) the dbt
+    the Dagster process, a cost every run pays (bench/HISTORY.md). It uses that adapter only
+    to fetch column metadata and row counts on request, which this project does not ask for;
+    with no adapter (the state DbtCliResource itself falls back to when loading fails) the dbt
     subprocess, events and checks are unchanged.
     """
 
