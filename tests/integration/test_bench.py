@@ -14,13 +14,13 @@ from bench.report import replace_block, runs_line, table, verdicts
 from bench.stages import dbt_stage, step_stage
 from bench.timeline import Span, lines, summary
 from bench.workspace import add_log_dates
+from dagster_project.core.fingerprints import stat_key
 
 
 def as_the_pipeline_sees_it(path: Path) -> tuple[int, int, int, int, int]:
-    """What core/fingerprints.py compares to decide whether a loaded file may have changed
-    (size, mtime, ctime, inode), and its link count: a new hard link changes its ctime."""
-    st = path.stat()
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_nlink)
+    """What the pipeline compares to decide whether a loaded file may have changed
+    (fingerprints.stat_key), and its link count: a new hard link changes its ctime."""
+    return (*stat_key(path), path.stat().st_nlink)
 
 
 def test_peak_rss_counts_a_child_process(tmp_path: Path):
